@@ -1,0 +1,216 @@
+"""The ``scraper`` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import load_config
+from .crawl import RunReport, reprocess, update
+from .errors import ConfigError, LockedError, ScraperError, StorageError
+from .records import SourceReport
+from .store import Archive
+
+EXIT_SOURCE_FAILED = 1
+EXIT_CONFIG = 2
+EXIT_LOCKED = 3
+
+
+def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db", "db_path", default="archive.db", show_default=True,
+        type=click.Path(dir_okay=False), help="SQLite archive file.",
+    )(func)
+
+
+def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--sources", "sources_path", default="sources.toml", show_default=True,
+        type=click.Path(dir_okay=False), help="Sources file (TOML).",
+    )(func)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _open_archive(db_path: str) -> Archive:
+    try:
+        return Archive(db_path)
+    except StorageError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+        raise  # unreachable
+
+
+def _progress_printer() -> Callable[[str], None]:
+    if not sys.stderr.isatty():
+        return lambda _message: None
+    return lambda message: click.echo(f"  {message}", err=True)
+
+
+def _print_summary(report: RunReport) -> None:
+    header = f"{'source':<24} {'found':>6} {'new':>5} {'changed':>8} {'same':>5} " \
+             f"{'304':>5} {'removed':>8} {'failed':>7}"
+    click.echo(header)
+    for item in report.sources:
+        click.echo(_summary_line(item))
+    failed = [r for r in report.sources if not r.ok]
+    for item in failed:
+        click.echo(f"FAILED {item.source}: {item.error}", err=True)
+
+
+def _summary_line(r: SourceReport) -> str:
+    return (f"{r.source:<24} {r.discovered:>6} {r.new:>5} {r.changed:>8} {r.unchanged:>5} "
+            f"{r.not_modified:>5} {r.removed:>8} {r.failed:>7}")
+
+
+@click.group()
+@click.version_option(package_name="scraper")
+def cli() -> None:
+    """Archive Swedish municipal press releases into SQLite and serve them with Datasette.
+
+    Start offline with: scraper demo
+    """
+
+
+@cli.command(name="update")
+@db_option
+@sources_option
+@click.option("--source", "source_ids", multiple=True, metavar="ID",
+              help="Only this source (repeatable).")
+@click.option("--full", is_flag=True, help="Walk every listing page and re-check every release.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              help="Hosts fetched at the same time (default: the sources file's setting).")
+def update_command(db_path: str, sources_path: str, source_ids: tuple[str, ...], full: bool,
+                   concurrency: int | None) -> None:
+    """Fetch new and changed releases of every source into the archive.
+
+    Example: scraper update --db archive.db --sources sources.toml --source vastervik
+
+    Exit status: 0 all sources processed, 1 a source failed (the others are
+    stored all the same), 2 usage or configuration error, 3 another update
+    holds the database.
+    """
+    try:
+        config = load_config(sources_path)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+    unknown = set(source_ids) - {s.id for s in config.sources}
+    if unknown:
+        _fail(f"{sources_path}: no source with id {', '.join(sorted(unknown))}", EXIT_CONFIG)
+    archive = _open_archive(db_path)
+    try:
+        archive.lock()
+    except LockedError as exc:
+        archive.close()
+        _fail(str(exc), EXIT_LOCKED)
+    try:
+        report = update(config, archive, source_ids=source_ids, full=full,
+                        concurrency=concurrency, progress=_progress_printer())
+    except ScraperError as exc:
+        _fail(str(exc), EXIT_SOURCE_FAILED)
+    finally:
+        archive.close()
+    _print_summary(report)
+    sys.exit(0 if report.ok else EXIT_SOURCE_FAILED)
+
+
+@cli.command(name="serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to bind.")
+@click.option("--immutable", is_flag=True, help="Serve a published snapshot (no writer).")
+def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
+    """Serve the archive with Datasette (read-only).
+
+    Example: scraper serve --db archive.db --port 8001
+    """
+    from .serve import serve
+
+    if not Path(db_path).exists():
+        _fail(f"{db_path}: no such archive (run 'scraper update' or 'scraper demo' first)",
+              EXIT_CONFIG)
+    serve(db_path, host=host, port=port, immutable=immutable)
+
+
+@cli.command(name="demo")
+@db_option
+@click.option("--serve/--no-serve", "then_serve", default=True,
+              help="Serve the archive with Datasette after the crawl.")
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--sites", "sites_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="Saved sites to crawl (default: fixtures/sites).")
+def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | None) -> None:
+    """Crawl the saved fixture sites offline, then serve the archive.
+
+    Example: scraper demo --db archive.db
+    """
+    from .demo import run_demo
+
+    try:
+        result = run_demo(db_path, sites_dir=Path(sites_dir) if sites_dir else None,
+                          progress=_progress_printer())
+    except (LockedError, FileNotFoundError) as exc:
+        _fail(str(exc), EXIT_LOCKED if isinstance(exc, LockedError) else EXIT_CONFIG)
+    _print_summary(result.report)
+    click.echo(f"{result.releases} releases in {db_path} ({result.expected} expected), "
+               f"crawled in {result.seconds:.1f} s")
+    if then_serve:
+        from .serve import serve
+
+        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        serve(db_path, host="127.0.0.1", port=port)
+
+
+@cli.command(name="status")
+@db_option
+def status_command(db_path: str) -> None:
+    """Print per source: last success and failure, releases, newest, stale warnings.
+
+    Example: scraper status --db archive.db
+    """
+    from .status import format_status
+
+    if not Path(db_path).exists():
+        _fail(f"{db_path}: no such archive", EXIT_CONFIG)
+    with _open_archive(db_path) as archive:
+        click.echo(format_status(archive.source_status()))
+
+
+@cli.command(name="reprocess")
+@db_option
+@click.option("--sources", "sources_path", default="sources.toml", show_default=True,
+              type=click.Path(dir_okay=False), help="Sources file, for overrides (optional).")
+@click.option("--source", "source_id", default=None, metavar="ID", help="Only this source.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD",
+              help="Only releases published on or after this date.")
+def reprocess_command(db_path: str, sources_path: str, source_id: str | None,
+                      since: str | None) -> None:
+    """Re-extract releases from their stored raw pages, without any network.
+
+    Example: scraper reprocess --source vastervik --since 2024-01-01
+    """
+    config = None
+    if Path(sources_path).exists():
+        try:
+            config = load_config(sources_path)
+        except ConfigError as exc:
+            _fail(str(exc), EXIT_CONFIG)
+    if not Path(db_path).exists():
+        _fail(f"{db_path}: no such archive", EXIT_CONFIG)
+    with _open_archive(db_path) as archive:
+        try:
+            archive.lock()
+        except LockedError as exc:
+            _fail(str(exc), EXIT_LOCKED)
+        counts = reprocess(config, archive, source_id=source_id, since=since)
+    click.echo(", ".join(f"{value} {key}" for key, value in counts.items()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

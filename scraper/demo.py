@@ -1,0 +1,66 @@
+"""The offline demo: crawl the saved fixture sites, served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .crawl import Progress, RunReport, update
+from .localsites import SiteServer, serve_sites
+from .records import Config, Settings, Source
+from .store import Archive
+
+__all__ = ["DemoResult", "default_sites_dir", "fixture_config", "run_demo"]
+
+
+def default_sites_dir() -> Path:
+    """``fixtures/sites`` of the source checkout this package runs from."""
+    return Path(__file__).resolve().parent.parent / "fixtures" / "sites"
+
+
+def fixture_config(servers: list[SiteServer]) -> Config:
+    """A configuration with one source per served site, without delay."""
+    sources = tuple(
+        Source(
+            id=server.info.id,
+            name=server.info.name,
+            url=server.listing_url,
+            delay=0.0,
+            default_kind=server.info.default_kind,
+            verified=True,
+        )
+        for server in servers
+    )
+    return Config(path="<fixtures>", settings=Settings(delay=0.0), sources=sources)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    report: RunReport
+    seconds: float
+    releases: int
+    expected: int
+
+
+def run_demo(db_path: str | Path, *, sites_dir: Path | None = None,
+             progress: Progress | None = None) -> DemoResult:
+    """Serve every fixture site, crawl them all into ``db_path``, stop the servers."""
+    sites_dir = sites_dir or default_sites_dir()
+    if not sites_dir.is_dir():
+        raise FileNotFoundError(f"no fixture sites at {sites_dir}")
+    servers = serve_sites(sites_dir)
+    try:
+        config = fixture_config(servers)
+        started = time.perf_counter()
+        with Archive(db_path) as archive:
+            archive.lock()
+            kwargs = {"progress": progress} if progress else {}
+            report = update(config, archive, **kwargs)
+            releases = archive.release_count()
+        seconds = time.perf_counter() - started
+    finally:
+        for server in servers:
+            server.stop()
+    expected = sum(server.info.releases for server in servers)
+    return DemoResult(report=report, seconds=seconds, releases=releases, expected=expected)

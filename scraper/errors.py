@@ -1,0 +1,78 @@
+"""The scraper's exceptions.
+
+    ScraperError
+     ├── ConfigError     a sources file is malformed (file, line, field)
+     ├── FetchError      a request failed for good (URL, status, reason)
+     │    └── RobotsDisallowed   robots.txt forbids the URL
+     ├── ExtractError    a page holds no release we can extract (URL, reason)
+     └── StorageError    the database cannot be written or read
+          └── LockedError     another update holds the database
+
+Every exception the library raises on purpose is a ScraperError, so a caller
+can catch them all with one clause; the CLI turns them into messages.
+"""
+
+from __future__ import annotations
+
+
+class ScraperError(Exception):
+    """Base of every error the scraper raises on purpose."""
+
+
+class ConfigError(ScraperError):
+    """A sources file is missing, unreadable or malformed."""
+
+    def __init__(
+        self, message: str, *, path: str, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.field = field
+        self.message = message
+        where = path if line is None else f"{path}:{line}"
+        if field:
+            where = f"{where}: field '{field}'"
+        super().__init__(f"{where}: {message}")
+
+
+class FetchError(ScraperError):
+    """A request failed for good, after any retries."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str,
+        status: int | None = None,
+        attempts: int = 1,
+        elapsed: float = 0.0,
+    ) -> None:
+        self.url = url
+        self.status = status
+        self.reason = message
+        self.attempts = attempts
+        self.elapsed = elapsed
+        label = f" (HTTP {status})" if status else ""
+        super().__init__(f"{url}: {message}{label}")
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt of the host forbids our user agent to fetch the URL."""
+
+
+class ExtractError(ScraperError):
+    """A page could not be turned into a release."""
+
+    def __init__(self, message: str, *, url: str, selector: str | None = None) -> None:
+        self.url = url
+        self.reason = message
+        self.selector = selector
+        super().__init__(f"{url}: {message}")
+
+
+class StorageError(ScraperError):
+    """The archive database cannot be written or read."""
+
+
+class LockedError(StorageError):
+    """Another update is running against the same database."""

@@ -1,0 +1,307 @@
+"""Typed records passed between the stages of the scraper.
+
+Every record is a frozen dataclass of plain values: no parse trees, no
+responses, no clients. Stages:
+
+    config  -> Config / Settings / Source
+    fetch   -> Page
+    discover-> Listing (ListingEntry ...)
+    extract -> Release (Image, Attachment)
+    boilerplate -> SiteTemplate (what one site repeats on its pages)
+    crawl   -> SourceReport (what one run did for one source)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------
+# Configuration
+
+
+@dataclass(frozen=True)
+class RefetchSchedule:
+    """How often a known release is fetched again, by its age.
+
+    A release younger than ``young_days`` is re-checked after ``young_every``
+    days, one younger than ``middle_days`` after ``middle_every`` days, any
+    older one after ``old_every`` days.
+    """
+
+    young_days: int = 7
+    young_every: float = 1.0
+    middle_days: int = 90
+    middle_every: float = 7.0
+    old_every: float = 30.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Top-level settings of a sources file (the ``[settings]`` table)."""
+
+    #: Sent on every request; names the project, its version and a contact URL.
+    user_agent: str = ""
+    #: How many hosts are fetched from at the same time.
+    concurrency: int = 8
+    #: Default seconds between two requests to one host.
+    delay: float = 1.0
+    #: Seconds for connect / read / the whole request.
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 60.0
+    #: Attempts per request (first try included) on connection errors, 5xx, 429.
+    retries: int = 4
+    #: Longest Retry-After we are willing to wait, in seconds.
+    max_retry_after: float = 120.0
+    #: Consecutive failures after which a host is given up for the run.
+    host_failure_limit: int = 5
+    #: Largest body accepted, in bytes (after decompression).
+    max_bytes: int = 10_000_000
+    #: Redirects followed per request.
+    max_redirects: int = 10
+    #: Days a release may be missing from its listing (while its page redirects
+    #: away) before it is marked removed.
+    removal_grace_days: int = 14
+    refetch: RefetchSchedule = field(default_factory=RefetchSchedule)
+    #: Base of the exponential backoff between retries, in seconds: retry n
+    #: waits a random time in [0, retry_backoff * 2**(n-1)] (full jitter).
+    retry_backoff: float = 1.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """One municipality's press-release or news listing."""
+
+    #: Stable key, used in the database.
+    id: str
+    #: Display name, e.g. "Västerviks kommun".
+    name: str
+    #: Listing page, RSS/Atom feed or sitemap.
+    url: str
+    #: Seconds between requests to this host (``None``: the settings' delay).
+    delay: float | None = None
+    #: Listing pages walked at most.
+    max_pages: int = 50
+    #: Kind given to releases that name none themselves (e.g. "Nyhet").
+    default_kind: str | None = None
+    #: False until somebody checked the URL against the live site.
+    verified: bool = False
+    #: Escape hatch: CSS selector of the body container on this site.
+    body_selector: str | None = None
+    #: Escape hatch: extra CSS selectors removed before extraction.
+    drop_selectors: tuple[str, ...] = ()
+    #: Escape hatch: CSS selector of the element holding the publication date.
+    date_selector: str | None = None
+    #: Line of the ``[[source]]`` table in the sources file (for messages).
+    line: int = 0
+
+    @property
+    def overridden(self) -> bool:
+        """True when the source carries hand-written extraction overrides."""
+        return bool(self.body_selector or self.drop_selectors or self.date_selector)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A parsed sources file."""
+
+    path: str
+    settings: Settings
+    sources: tuple[Source, ...]
+
+
+# --------------------------------------------------------------------------
+# Fetching
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTTP response as fetched (after redirects)."""
+
+    #: The URL asked for.
+    url: str
+    #: The URL answered, after redirects.
+    final_url: str
+    status: int
+    #: Response headers, lower-cased names, in order.
+    headers: tuple[tuple[str, str], ...]
+    #: Body bytes after transfer decoding (gzip etc.), empty for a 304.
+    content: bytes
+    #: Body decoded to text ("" for a 304 or a non-text body).
+    text: str
+    #: Charset used to decode ``text`` and where it came from
+    #: ("header", "meta", "detected", "default").
+    encoding: str
+    encoding_source: str
+    #: ISO 8601 UTC time the response arrived.
+    fetched_at: str
+    #: Seconds the request took, retries included.
+    elapsed: float = 0.0
+    #: Requests made for this page (1 when the first try succeeded).
+    attempts: int = 1
+
+    def header(self, name: str) -> str | None:
+        """Return the first header called ``name`` (case-insensitive), or None."""
+        name = name.lower()
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        """Media type without parameters, lower case ("" when absent)."""
+        value = self.header("content-type") or ""
+        return value.split(";", 1)[0].strip().lower()
+
+    @property
+    def etag(self) -> str | None:
+        return self.header("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.header("last-modified")
+
+
+# --------------------------------------------------------------------------
+# Discovery
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """A release as a listing, feed or sitemap shows it."""
+
+    url: str
+    title: str | None = None
+    #: ISO date or datetime shown beside the link, if any.
+    published: str | None = None
+    #: Kind label shown beside the link ("Pressmeddelande"), if any.
+    kind: str | None = None
+    #: Sitemap lastmod / feed updated, if any.
+    updated: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one listing page (or feed, or sitemap) points to."""
+
+    url: str
+    #: "html", "rss", "atom" or "sitemap".
+    format: str
+    entries: tuple[ListingEntry, ...]
+    #: The next listing page, if the page has pagination.
+    next_url: str | None = None
+    #: Feeds announced with <link rel="alternate"> on an HTML listing.
+    feed_urls: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------
+# Extraction
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    alt: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    url: str
+    title: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """The clean content and metadata of one release page."""
+
+    #: URL the page was fetched from.
+    url: str
+    #: <link rel="canonical"> or og:url when present and on the same site,
+    #: else ``url``: the release's identity.
+    canonical_url: str
+    title: str
+    #: "Pressmeddelande", "Pressinbjudan", "Nyhet", ... or None when unknown.
+    kind: str | None
+    #: ISO 8601 date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM[:SS][+HH:MM]).
+    published: str | None
+    #: Where ``published`` came from: "json-ld", "meta", "dublin-core", "time",
+    #: "text", "url", "listing", "override".
+    published_source: str | None
+    updated: str | None
+    updated_source: str | None
+    #: The ingress, when the page marks one.
+    lead: str | None
+    #: Clean text, paragraphs separated by one blank line.
+    body: str
+    #: ISO 639-1 code, e.g. "sv".
+    language: str | None
+    images: tuple[Image, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the editorial content (title, published, lead, body).
+
+        Images, attachments and metadata sources are left out on purpose: a
+        revision is a change of what the release says.
+        """
+        payload = json.dumps(
+            [self.title, self.published, self.lead or "", self.body],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SiteTemplate:
+    """What one site repeats across its pages, learned from its stored pages.
+
+    ``blocks`` maps a block fingerprint (see ``scraper.boilerplate``) to the
+    share of the learned pages that carry it; a fingerprint at or above
+    ``threshold`` is boilerplate on this site.
+    """
+
+    source: str
+    pages: int
+    blocks: tuple[tuple[str, float], ...] = ()
+    threshold: float = 0.5
+    learned_at: str | None = None
+
+    def repeated(self) -> frozenset[str]:
+        """Fingerprints that count as boilerplate on this site."""
+        if self.pages < 2:
+            return frozenset()
+        return frozenset(fp for fp, share in self.blocks if share >= self.threshold)
+
+
+# --------------------------------------------------------------------------
+# Reporting
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What one update did for one source."""
+
+    source: str
+    discovered: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    removed: int = 0
+    failed: int = 0
+    #: Why the source as a whole failed (listing unreachable ...), or None.
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

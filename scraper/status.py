@@ -1,0 +1,72 @@
+"""The operator's view of the archive: per-source health (pure formatting)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["format_status", "stale_warning"]
+
+#: A source is stale when it published nothing for this many usual gaps ...
+STALE_FACTOR = 3.0
+#: ... and never before this many days.
+STALE_MIN_DAYS = 14.0
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def stale_warning(row: dict[str, Any], *, now: datetime) -> str | None:
+    """Why a source looks stale, or None.
+
+    Stale: its newest release is older than ``STALE_FACTOR`` times the
+    source's usual gap between releases (at least ``STALE_MIN_DAYS``), or it
+    has never produced a release although it was run.
+    """
+    if row["last_run"] and not row["releases"]:
+        return "no releases yet"
+    newest = _parse(row["newest"])
+    gap = row.get("usual_gap_days")
+    if newest is None or gap is None:
+        return None
+    limit = max(STALE_MIN_DAYS, STALE_FACTOR * gap)
+    silent = (now - newest).total_seconds() / 86400
+    if silent > limit:
+        return f"nothing new for {silent:.0f} days (usually every {gap:.0f})"
+    return None
+
+
+def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) -> str:
+    """A plain-text report, one block per source."""
+    now = now or datetime.now(UTC)
+    if not rows:
+        return "No sources in this archive yet."
+    lines = []
+    for row in rows:
+        flags = []
+        if not row["verified"]:
+            flags.append("unverified")
+        if row["overridden"]:
+            flags.append("overridden")
+        title = f"{row['id']} ({row['name']})" + (f" [{', '.join(flags)}]" if flags else "")
+        lines.append(title)
+        lines.append(f"  releases:      {row['releases']}"
+                     + (f" ({row['removed']} removed)" if row["removed"] else ""))
+        lines.append(f"  newest:        {row['newest'] or '-'}")
+        lines.append(f"  last success:  {row['last_success'] or 'never'}")
+        failure = row["last_failure"]
+        if failure:
+            lines.append(f"  last failure:  {failure}: {row['last_error']}")
+        warning = stale_warning(row, now=now)
+        if warning:
+            lines.append(f"  STALE:         {warning}")
+        if failure and (not row["last_success"] or failure > row["last_success"]):
+            lines.append("  FAILING:       the last run of this source failed")
+    return "\n".join(lines)
