@@ -22,15 +22,23 @@ EXIT_LOCKED = 3
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--db", "db_path", default="archive.db", show_default=True,
-        type=click.Path(dir_okay=False), help="SQLite archive file.",
+        "--db",
+        "db_path",
+        default="archive.db",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="SQLite archive file.",
     )(func)
 
 
 def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--sources", "sources_path", default="sources.toml", show_default=True,
-        type=click.Path(dir_okay=False), help="Sources file (TOML).",
+        "--sources",
+        "sources_path",
+        default="sources.toml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="Sources file (TOML).",
     )(func)
 
 
@@ -54,8 +62,10 @@ def _progress_printer() -> Callable[[str], None]:
 
 
 def _print_summary(report: RunReport) -> None:
-    header = f"{'source':<24} {'found':>6} {'new':>5} {'changed':>8} {'same':>5} " \
-             f"{'304':>5} {'removed':>8} {'failed':>7}"
+    header = (
+        f"{'source':<24} {'found':>6} {'new':>5} {'changed':>8} {'same':>5} "
+        f"{'304':>5} {'removed':>8} {'failed':>7}"
+    )
     click.echo(header)
     for item in report.sources:
         click.echo(_summary_line(item))
@@ -65,8 +75,10 @@ def _print_summary(report: RunReport) -> None:
 
 
 def _summary_line(r: SourceReport) -> str:
-    return (f"{r.source:<24} {r.discovered:>6} {r.new:>5} {r.changed:>8} {r.unchanged:>5} "
-            f"{r.not_modified:>5} {r.removed:>8} {r.failed:>7}")
+    return (
+        f"{r.source:<24} {r.discovered:>6} {r.new:>5} {r.changed:>8} {r.unchanged:>5} "
+        f"{r.not_modified:>5} {r.removed:>8} {r.failed:>7}"
+    )
 
 
 @click.group()
@@ -81,13 +93,23 @@ def cli() -> None:
 @cli.command(name="update")
 @db_option
 @sources_option
-@click.option("--source", "source_ids", multiple=True, metavar="ID",
-              help="Only this source (repeatable).")
+@click.option(
+    "--source", "source_ids", multiple=True, metavar="ID", help="Only this source (repeatable)."
+)
 @click.option("--full", is_flag=True, help="Walk every listing page and re-check every release.")
-@click.option("--concurrency", type=click.IntRange(min=1), default=None,
-              help="Hosts fetched at the same time (default: the sources file's setting).")
-def update_command(db_path: str, sources_path: str, source_ids: tuple[str, ...], full: bool,
-                   concurrency: int | None) -> None:
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Hosts fetched at the same time (default: the sources file's setting).",
+)
+def update_command(
+    db_path: str,
+    sources_path: str,
+    source_ids: tuple[str, ...],
+    full: bool,
+    concurrency: int | None,
+) -> None:
     """Fetch new and changed releases of every source into the archive.
 
     Example: scraper update --db archive.db --sources sources.toml --source vastervik
@@ -110,8 +132,14 @@ def update_command(db_path: str, sources_path: str, source_ids: tuple[str, ...],
         archive.close()
         _fail(str(exc), EXIT_LOCKED)
     try:
-        report = update(config, archive, source_ids=source_ids, full=full,
-                        concurrency=concurrency, progress=_progress_printer())
+        report = update(
+            config,
+            archive,
+            source_ids=source_ids,
+            full=full,
+            concurrency=concurrency,
+            progress=_progress_printer(),
+        )
     except ScraperError as exc:
         _fail(str(exc), EXIT_SOURCE_FAILED)
     finally:
@@ -133,18 +161,29 @@ def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
     from .serve import serve
 
     if not Path(db_path).exists():
-        _fail(f"{db_path}: no such archive (run 'scraper update' or 'scraper demo' first)",
-              EXIT_CONFIG)
+        _fail(
+            f"{db_path}: no such archive (run 'scraper update' or 'scraper demo' first)",
+            EXIT_CONFIG,
+        )
     serve(db_path, host=host, port=port, immutable=immutable)
 
 
 @cli.command(name="demo")
 @db_option
-@click.option("--serve/--no-serve", "then_serve", default=True,
-              help="Serve the archive with Datasette after the crawl.")
+@click.option(
+    "--serve/--no-serve",
+    "then_serve",
+    default=True,
+    help="Serve the archive with Datasette after the crawl.",
+)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--sites", "sites_dir", type=click.Path(file_okay=False, exists=True),
-              default=None, help="Saved sites to crawl (default: fixtures/sites).")
+@click.option(
+    "--sites",
+    "sites_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Saved sites to crawl (default: fixtures/sites).",
+)
 def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | None) -> None:
     """Crawl the saved fixture sites offline, then serve the archive.
 
@@ -153,13 +192,16 @@ def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | Non
     from .demo import run_demo
 
     try:
-        result = run_demo(db_path, sites_dir=Path(sites_dir) if sites_dir else None,
-                          progress=_progress_printer())
+        result = run_demo(
+            db_path, sites_dir=Path(sites_dir) if sites_dir else None, progress=_progress_printer()
+        )
     except (LockedError, FileNotFoundError) as exc:
         _fail(str(exc), EXIT_LOCKED if isinstance(exc, LockedError) else EXIT_CONFIG)
     _print_summary(result.report)
-    click.echo(f"{result.releases} releases in {db_path} ({result.expected} expected), "
-               f"crawled in {result.seconds:.1f} s")
+    click.echo(
+        f"{result.releases} releases in {db_path} ({result.expected} expected), "
+        f"crawled in {result.seconds:.1f} s"
+    )
     if then_serve:
         from .serve import serve
 
@@ -184,13 +226,24 @@ def status_command(db_path: str) -> None:
 
 @cli.command(name="reprocess")
 @db_option
-@click.option("--sources", "sources_path", default="sources.toml", show_default=True,
-              type=click.Path(dir_okay=False), help="Sources file, for overrides (optional).")
+@click.option(
+    "--sources",
+    "sources_path",
+    default="sources.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Sources file, for overrides (optional).",
+)
 @click.option("--source", "source_id", default=None, metavar="ID", help="Only this source.")
-@click.option("--since", default=None, metavar="YYYY-MM-DD",
-              help="Only releases published on or after this date.")
-def reprocess_command(db_path: str, sources_path: str, source_id: str | None,
-                      since: str | None) -> None:
+@click.option(
+    "--since",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Only releases published on or after this date.",
+)
+def reprocess_command(
+    db_path: str, sources_path: str, source_id: str | None, since: str | None
+) -> None:
     """Re-extract releases from their stored raw pages, without any network.
 
     Example: scraper reprocess --source vastervik --since 2024-01-01

@@ -114,7 +114,9 @@ class _Locator:
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.source_starts = [
-            i + 1 for i, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*source\s*\]\]", line)
+            i + 1
+            for i, line in enumerate(self.lines)
+            if re.match(r"^\s*\[\[\s*source\s*\]\]", line)
         ]
 
     def _key_in(self, start: int, end: int, key: str) -> int | None:
@@ -131,8 +133,10 @@ class _Locator:
         start = self.source_table(index)
         if start is None:
             return None
-        end = self.source_starts[index + 1] - 1 if index + 1 < len(self.source_starts) else len(
-            self.lines
+        end = (
+            self.source_starts[index + 1] - 1
+            if index + 1 < len(self.source_starts)
+            else len(self.lines)
         )
         return self._key_in(start, end, key) or start
 
@@ -155,8 +159,13 @@ def _check_type(value: Any, expected: type, *, path: str, line: int | None, fiel
     if expected is int and isinstance(value, bool):
         raise ConfigError("must be a whole number", path=path, line=line, field=field)
     if not isinstance(value, expected):
-        names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
-                 list: "a list"}
+        names = {
+            str: "a string",
+            int: "a whole number",
+            float: "a number",
+            bool: "true or false",
+            list: "a list",
+        }
         raise ConfigError(
             f"must be {names.get(expected, expected.__name__)}, got {value!r}",
             path=path,
@@ -169,9 +178,7 @@ def _check_type(value: Any, expected: type, *, path: str, line: int | None, fiel
 def _check_url(value: str, *, path: str, line: int | None, field: str) -> str:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"not an http(s) URL: {value!r}", path=path, line=line, field=field
-        )
+        raise ConfigError(f"not an http(s) URL: {value!r}", path=path, line=line, field=field)
     return value.strip()
 
 
@@ -217,19 +224,26 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
     url = _check_url(values["url"], path=path, line=line_of(index, "url"), field="url")
     delay = values.get("delay")
     if delay is not None and delay < 0:
-        raise ConfigError("must be 0 or more", path=path, line=line_of(index, "delay"),
-                          field="delay")
+        raise ConfigError(
+            "must be 0 or more", path=path, line=line_of(index, "delay"), field="delay"
+        )
     max_pages = values.get("max_pages", 50)
     if max_pages < 1:
-        raise ConfigError("must be 1 or more", path=path, line=line_of(index, "max_pages"),
-                          field="max_pages")
+        raise ConfigError(
+            "must be 1 or more", path=path, line=line_of(index, "max_pages"), field="max_pages"
+        )
     drops = values.get("drop_selectors", [])
     for selector in drops:
         if not isinstance(selector, str):
-            raise ConfigError("must be a list of strings", path=path,
-                              line=line_of(index, "drop_selectors"), field="drop_selectors")
-        _check_selector(selector, path=path, line=line_of(index, "drop_selectors"),
-                        field="drop_selectors")
+            raise ConfigError(
+                "must be a list of strings",
+                path=path,
+                line=line_of(index, "drop_selectors"),
+                field="drop_selectors",
+            )
+        _check_selector(
+            selector, path=path, line=line_of(index, "drop_selectors"), field="drop_selectors"
+        )
     for key in ("body_selector", "date_selector"):
         if key in values:
             _check_selector(values[key], path=path, line=line_of(index, key), field=key)
@@ -250,8 +264,12 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
 
 def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
     if not isinstance(raw, dict):
-        raise ConfigError("[settings] must be a table", path=path, line=locator.top_level(
-            "settings"), field="settings")
+        raise ConfigError(
+            "[settings] must be a table",
+            path=path,
+            line=locator.top_level("settings"),
+            field="settings",
+        )
     types = {f.name: f.type for f in fields(Settings)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -272,15 +290,23 @@ def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
             raise ConfigError("must be 0 or more", path=path, line=line, field=f"settings.{key}")
         values[key] = checked
     if values.get("concurrency", 1) < 1:
-        raise ConfigError("must be 1 or more", path=path, line=locator.settings_key("concurrency"),
-                          field="settings.concurrency")
+        raise ConfigError(
+            "must be 1 or more",
+            path=path,
+            line=locator.settings_key("concurrency"),
+            field="settings.concurrency",
+        )
     return Settings(**values)
 
 
 def _parse_refetch(raw: Any, *, path: str, locator: _Locator) -> RefetchSchedule:
     if not isinstance(raw, dict):
-        raise ConfigError("must be a table", path=path, line=locator.settings_key("refetch"),
-                          field="settings.refetch")
+        raise ConfigError(
+            "must be a table",
+            path=path,
+            line=locator.settings_key("refetch"),
+            field="settings.refetch",
+        )
     types = {f.name: f.type for f in fields(RefetchSchedule)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -288,13 +314,17 @@ def _parse_refetch(raw: Any, *, path: str, locator: _Locator) -> RefetchSchedule
         if key not in types:
             raise ConfigError(
                 f"unknown setting (allowed: {', '.join(sorted(types))})",
-                path=path, line=line, field=f"settings.refetch.{key}",
+                path=path,
+                line=line,
+                field=f"settings.refetch.{key}",
             )
         expected = {"int": int, "float": float}[str(types[key])]
-        checked = _check_type(value, expected, path=path, line=line,
-                              field=f"settings.refetch.{key}")
+        checked = _check_type(
+            value, expected, path=path, line=line, field=f"settings.refetch.{key}"
+        )
         if checked < 0:
-            raise ConfigError("must be 0 or more", path=path, line=line,
-                              field=f"settings.refetch.{key}")
+            raise ConfigError(
+                "must be 0 or more", path=path, line=line, field=f"settings.refetch.{key}"
+            )
         values[key] = checked
     return RefetchSchedule(**values)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +30,8 @@ __all__ = ["RunReport", "reprocess", "run_update", "update"]
 
 #: Raw pages of a source the template is learned from at most.
 TEMPLATE_SAMPLE = 300
+#: Runs in which a discovered URL may fail before the frontier gives it up.
+FRONTIER_ATTEMPTS = 5
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
@@ -61,9 +64,15 @@ class _Tally:
 
     def report(self, source: str) -> SourceReport:
         return SourceReport(
-            source=source, discovered=self.discovered, new=self.new, changed=self.changed,
-            unchanged=self.unchanged, not_modified=self.not_modified, removed=self.removed,
-            failed=self.failed, error=self.error,
+            source=source,
+            discovered=self.discovered,
+            new=self.new,
+            changed=self.changed,
+            unchanged=self.unchanged,
+            not_modified=self.not_modified,
+            removed=self.removed,
+            failed=self.failed,
+            error=self.error,
         )
 
 
@@ -87,8 +96,16 @@ def update(
 ) -> RunReport:
     """Run one update over the configured sources (all, or those in ``source_ids``)."""
     return asyncio.run(
-        run_update(config, archive, source_ids=source_ids, full=full, concurrency=concurrency,
-                   progress=progress, transport=transport, now=now)
+        run_update(
+            config,
+            archive,
+            source_ids=source_ids,
+            full=full,
+            concurrency=concurrency,
+            progress=progress,
+            transport=transport,
+            now=now,
+        )
     )
 
 
@@ -112,14 +129,25 @@ async def run_update(
     if concurrency is not None:
         settings = replace(settings, concurrency=concurrency)
     archive.sync_sources(sources)
-    options = {"sources": [s.id for s in sources], "full": full,
-               "concurrency": settings.concurrency, "extractor_version": EXTRACTOR_VERSION}
+    options = {
+        "sources": [s.id for s in sources],
+        "full": full,
+        "concurrency": settings.concurrency,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
     run_id = archive.start_run(options, now=now())
     gate = asyncio.Semaphore(settings.concurrency)
     reports: list[SourceReport] = []
     async with Fetcher(settings, transport=transport) as fetcher:
-        job = _Job(archive=archive, fetcher=fetcher, run_id=run_id, full=full,
-                   config=config, progress=progress, now=now)
+        job = _Job(
+            archive=archive,
+            fetcher=fetcher,
+            run_id=run_id,
+            full=full,
+            config=config,
+            progress=progress,
+            now=now,
+        )
 
         async def one(source: Source) -> SourceReport:
             async with gate:
@@ -127,8 +155,9 @@ async def run_update(
 
         reports = list(await asyncio.gather(*(one(s) for s in sources)))
     status = "ok" if all(r.ok for r in reports) else "failed"
-    archive.finish_run(run_id, status=status, now=now(),
-                       summary={r.source: r.__dict__ for r in reports})
+    archive.finish_run(
+        run_id, status=status, now=now(), summary={r.source: r.__dict__ for r in reports}
+    )
     return RunReport(run_id=run_id, sources=tuple(reports))
 
 
@@ -163,17 +192,24 @@ class _Job:
 
     async def _process(self, source: Source, tally: _Tally) -> None:
         known = self.archive.known_urls(source.id)
-        new_entries = await self._discover(source, known, tally)
-        to_fetch: list[str] = [e.url for e in new_entries]
-        for entry in new_entries:
+        queued = {e.url for e in self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)}
+        new_entries = await self._discover(source, known | queued, tally)
+        # Discovered URLs go to the frontier first: a run killed before it fetched
+        # them leaves them there for the next run, whatever the listing then answers.
+        self.archive.enqueue(source.id, new_entries, now=self.now())
+        queue = self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)
+        for entry in queue:
             tally.hints[entry.url] = entry
-        recheck = self.archive.releases_due(
-            source.id, now=self.now(), schedule=self.config.settings.refetch,
-            exclude=set(to_fetch),
-        ) if not self.full else sorted(known - set(to_fetch))
+        fresh = {entry.url for entry in queue}
+        if self.full:
+            recheck = sorted(known - fresh)
+        else:
+            recheck = self.archive.releases_due(
+                source.id, now=self.now(), schedule=self.config.settings.refetch, exclude=fresh
+            )
         page_ids = self.archive.unextracted_pages(source.id)
-        for url in to_fetch:
-            page_id = await self._fetch_release(source, url, tally, known=False)
+        for entry in queue:
+            page_id = await self._fetch_release(source, entry.url, tally, known=False)
             if page_id is not None:
                 page_ids.append(page_id)
         for url in recheck:
@@ -187,9 +223,7 @@ class _Job:
 
     # ------------------------------------------------------------------ discovery
 
-    async def _discover(
-        self, source: Source, known: set[str], tally: _Tally
-    ) -> list[ListingEntry]:
+    async def _discover(self, source: Source, known: set[str], tally: _Tally) -> list[ListingEntry]:
         """Walk the listing (or feed, or sitemap) and return entries not known yet."""
         found: dict[str, ListingEntry] = {}
         listed: list[str] = []
@@ -200,8 +234,9 @@ class _Job:
             seen_pages.add(url)
             pages += 1
             conditional = pages == 1 and not self.full
-            page = await self._fetch(source, url, purpose="listing", conditional=conditional,
-                                     required=pages == 1)
+            page = await self._fetch(
+                source, url, purpose="listing", conditional=conditional, required=pages == 1
+            )
             if page is None:
                 break
             if page.not_modified:
@@ -241,8 +276,9 @@ class _Job:
     async def _expand_sitemap_index(self, source: Source, listing: Listing) -> list[ListingEntry]:
         entries: list[ListingEntry] = []
         for child in listing.entries:
-            page = await self._fetch(source, child.url, purpose="listing", conditional=False,
-                                     required=False)
+            page = await self._fetch(
+                source, child.url, purpose="listing", conditional=False, required=False
+            )
             if page is None or page.not_modified:
                 continue
             sub = discover_listing(page.text, page.final_url, content_type=page.content_type)
@@ -257,18 +293,41 @@ class _Job:
         """Fetch and log; None when it failed (raises for a required page)."""
         etag, modified = self.archive.cache_validators(url) if conditional else (None, None)
         try:
-            page = await self.fetcher.fetch(url, delay=source.delay, etag=etag,
-                                            last_modified=modified, site=source.url,
-                                            purpose=purpose)
+            page = await self.fetcher.fetch(
+                url,
+                delay=source.delay,
+                etag=etag,
+                last_modified=modified,
+                site=source.url,
+                purpose=purpose,
+            )
         except FetchError as exc:
-            self._log(source, url, purpose, exc.status, None, exc.elapsed, exc.attempts,
-                      "failed", exc.reason)
+            self._log(
+                source,
+                url,
+                purpose,
+                exc.status,
+                None,
+                exc.elapsed,
+                exc.attempts,
+                "failed",
+                exc.reason,
+            )
             if required:
                 raise
             return None
         outcome = "not-modified" if page.not_modified else "fetched"
-        self._log(source, url, purpose, page.status, len(page.content), page.elapsed,
-                  page.attempts, outcome, None)
+        self._log(
+            source,
+            url,
+            purpose,
+            page.status,
+            len(page.content),
+            page.elapsed,
+            page.attempts,
+            outcome,
+            None,
+        )
         return page
 
     async def _fetch_release(
@@ -278,11 +337,18 @@ class _Job:
         etag, modified = self.archive.cache_validators(url) if known else (None, None)
         self.progress(f"{source.id}: {url}")
         try:
-            page = await self.fetcher.fetch(url, delay=source.delay, etag=etag,
-                                            last_modified=modified, site=source.url,
-                                            purpose="release")
+            page = await self.fetcher.fetch(
+                url,
+                delay=source.delay,
+                etag=etag,
+                last_modified=modified,
+                site=source.url,
+                purpose="release",
+            )
         except RobotsDisallowed as exc:
             tally.failed += 1
+            if not known:
+                self.archive.note_attempt(url, error=exc.reason)
             self._log(source, url, "release", None, None, 0.0, 0, "skipped", exc.reason)
             return None
         except FetchError as exc:
@@ -290,34 +356,114 @@ class _Job:
                 if self.archive.mark_removed(url, evidence=f"HTTP {exc.status}", now=self.now()):
                     tally.removed += 1
                 self.archive.forget_validators(url)
-                self._log(source, url, "release", exc.status, None, exc.elapsed, exc.attempts,
-                          "removed", exc.reason)
+                self._log(
+                    source,
+                    url,
+                    "release",
+                    exc.status,
+                    None,
+                    exc.elapsed,
+                    exc.attempts,
+                    "removed",
+                    exc.reason,
+                )
                 return None
             tally.failed += 1
-            self._log(source, url, "release", exc.status, None, exc.elapsed, exc.attempts,
-                      "failed", exc.reason)
+            if not known:
+                self.archive.note_attempt(url, error=exc.reason)
+            self._log(
+                source,
+                url,
+                "release",
+                exc.status,
+                None,
+                exc.elapsed,
+                exc.attempts,
+                "failed",
+                exc.reason,
+            )
             return None
         if page.not_modified:
             tally.not_modified += 1
             self.archive.touch_release(url, now=self.now())
-            self._log(source, url, "release", 304, 0, page.elapsed, page.attempts,
-                      "not-modified", None)
+            self._log(
+                source, url, "release", 304, 0, page.elapsed, page.attempts, "not-modified", None
+            )
             return None
+        if known and _redirected_away(url, page.final_url, source.url):
+            evidence = self._removal_by_redirect(url, page.final_url)
+            if evidence:
+                if self.archive.mark_removed(url, evidence=evidence, now=self.now()):
+                    tally.removed += 1
+                self._log(
+                    source,
+                    url,
+                    "release",
+                    page.status,
+                    len(page.content),
+                    page.elapsed,
+                    page.attempts,
+                    "removed",
+                    evidence,
+                )
+                return None
         if page.content_type not in HTML_TYPES:
             tally.failed += 1
-            self._log(source, url, "release", page.status, len(page.content), page.elapsed,
-                      page.attempts, "skipped", f"not an HTML page ({page.content_type})")
+            self.archive.dequeue(url)
+            self._log(
+                source,
+                url,
+                "release",
+                page.status,
+                len(page.content),
+                page.elapsed,
+                page.attempts,
+                "skipped",
+                f"not an HTML page ({page.content_type})",
+            )
             return None
         if not page.text.strip():
             tally.failed += 1
-            self._log(source, url, "release", page.status, 0, page.elapsed, page.attempts,
-                      "failed", "empty page")
+            if not known:
+                self.archive.note_attempt(url, error="empty page")
+            self._log(
+                source,
+                url,
+                "release",
+                page.status,
+                0,
+                page.elapsed,
+                page.attempts,
+                "failed",
+                "empty page",
+            )
             return None
         page_id = self.archive.save_page(page, source=source.id, run_id=self.run_id)
+        self.archive.dequeue(url)
         self.archive.remember_validators(page)
-        self._log(source, url, "release", page.status, len(page.content), page.elapsed,
-                  page.attempts, "fetched", None)
+        self._log(
+            source,
+            url,
+            "release",
+            page.status,
+            len(page.content),
+            page.elapsed,
+            page.attempts,
+            "fetched",
+            None,
+        )
         return page_id
+
+    def _removal_by_redirect(self, url: str, final_url: str) -> str | None:
+        """Evidence that a release redirecting away was removed, or None (grace period)."""
+        row = self.archive.release_for_url(url)
+        if row is None:
+            return None
+        grace = self.config.settings.removal_grace_days
+        listed = row["last_listed"] or row["first_seen"]
+        if listed and listed > _days_ago(self.now(), grace):
+            return None
+        return f"redirects to {final_url}; not on the listing since {listed}"
 
     # ------------------------------------------------------------------ extraction
 
@@ -329,15 +475,13 @@ class _Job:
         self.archive.save_template(template)
         return template
 
-    def _extract_and_save(self, source: Source, page_id: int, template: Any,
-                          tally: _Tally) -> None:
+    def _extract_and_save(self, source: Source, page_id: int, template: Any, tally: _Tally) -> None:
         final_url, html = self.archive.page_html(page_id)
         row = self.archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()
         fetched_url = row[0]
         hint = tally.hints.get(fetched_url)
         try:
-            release = extract_release(html, final_url, template=template, source=source,
-                                      hint=hint)
+            release = extract_release(html, final_url, template=template, source=source, hint=hint)
         except ExtractError as exc:
             tally.failed += 1
             self._log(source, fetched_url, "extract", None, None, None, 0, "failed", exc.reason)
@@ -345,16 +489,22 @@ class _Job:
         if fetched_url != release.url:
             release = replace(release, url=fetched_url)
         existing = self.archive.release_for_url(fetched_url) or self.archive.release_for_url(
-            release.canonical_url)
+            release.canonical_url
+        )
         if existing and existing["page_id"] and existing["extractor_version"] != EXTRACTOR_VERSION:
             # Bring the stored version up to the current extractor first, so that
             # the comparison below sees only what the site changed (not what we did).
             self._reextract(source, existing["page_id"], template)
         same_body = existing is not None and self.archive.page_body_hash(
-            existing["page_id"]) == self.archive.page_body_hash(page_id)
+            existing["page_id"]
+        ) == self.archive.page_body_hash(page_id)
         _, outcome = self.archive.save_release(
-            release, source=source.id, page_id=page_id, extractor_version=EXTRACTOR_VERSION,
-            now=self.now(), revise=not same_body,
+            release,
+            source=source.id,
+            page_id=page_id,
+            extractor_version=EXTRACTOR_VERSION,
+            now=self.now(),
+            revise=not same_body,
         )
         if outcome == "new":
             tally.new += 1
@@ -370,23 +520,66 @@ class _Job:
             release = extract_release(html, final_url, template=template, source=source)
         except ExtractError:
             return
-        self.archive.save_release(release, source=source.id, page_id=page_id,
-                                  extractor_version=EXTRACTOR_VERSION, now=self.now(),
-                                  revise=False, seen=False)
+        self.archive.save_release(
+            release,
+            source=source.id,
+            page_id=page_id,
+            extractor_version=EXTRACTOR_VERSION,
+            now=self.now(),
+            revise=False,
+            seen=False,
+        )
 
-    def _log(self, source: Source, url: str, purpose: str, status: int | None,
-             size: int | None, elapsed: float | None, attempts: int, outcome: str,
-             error: str | None) -> None:
-        self.archive.log_fetch(run_id=self.run_id, source=source.id, url=url, purpose=purpose,
-                               status=status, size=size, elapsed=elapsed, attempts=attempts,
-                               outcome=outcome, error=error, now=self.now())
+    def _log(
+        self,
+        source: Source,
+        url: str,
+        purpose: str,
+        status: int | None,
+        size: int | None,
+        elapsed: float | None,
+        attempts: int,
+        outcome: str,
+        error: str | None,
+    ) -> None:
+        self.archive.log_fetch(
+            run_id=self.run_id,
+            source=source.id,
+            url=url,
+            purpose=purpose,
+            status=status,
+            size=size,
+            elapsed=elapsed,
+            attempts=attempts,
+            outcome=outcome,
+            error=error,
+            now=self.now(),
+        )
+
+
+def _days_ago(now: str, days: int) -> str:
+    moment = datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _redirected_away(url: str, final_url: str, listing_url: str) -> bool:
+    """True when a release URL now lands on the listing, the home page or a parent page."""
+    if final_url == url:
+        return False
+    final = urlsplit(final_url)
+    path = final.path.rstrip("/")
+    original = urlsplit(url).path.rstrip("/")
+    listing = urlsplit(listing_url).path.rstrip("/")
+    return (path == "" or path == listing or (original.startswith(path + "/"))) and not final.query
 
 
 def _same_site(url: str, site: str) -> bool:
     """True when ``url`` is on the host of ``site`` (www. prefix ignored)."""
+
     def host(value: str) -> str:
         name = (urlsplit(value).hostname or "").lower()
         return name[4:] if name.startswith("www.") else name
+
     return host(url) == host(site) and urlsplit(url).port == urlsplit(site).port
 
 
@@ -413,14 +606,21 @@ def reprocess(
         final_url, html = archive.page_html(page_id)
         fetched = archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()
         try:
-            release = extract_release(html, final_url, template=templates[source],
-                                      source=sources.get(source))
+            release = extract_release(
+                html, final_url, template=templates[source], source=sources.get(source)
+            )
         except ExtractError:
             counts["failed"] += 1
             continue
         release = replace(release, url=fetched[0])
-        _, outcome = archive.save_release(release, source=source, page_id=page_id,
-                                          extractor_version=EXTRACTOR_VERSION, now=now(),
-                                          revise=False, seen=False)
+        _, outcome = archive.save_release(
+            release,
+            source=source,
+            page_id=page_id,
+            extractor_version=EXTRACTOR_VERSION,
+            now=now(),
+            revise=False,
+            seen=False,
+        )
         counts["updated" if outcome == "updated" else "unchanged"] += 1
     return counts

@@ -43,8 +43,9 @@ class DemoResult:
     expected: int
 
 
-def run_demo(db_path: str | Path, *, sites_dir: Path | None = None,
-             progress: Progress | None = None) -> DemoResult:
+def run_demo(
+    db_path: str | Path, *, sites_dir: Path | None = None, progress: Progress | None = None
+) -> DemoResult:
     """Serve every fixture site, crawl them all into ``db_path``, stop the servers."""
     sites_dir = sites_dir or default_sites_dir()
     if not sites_dir.is_dir():

@@ -75,10 +75,8 @@ def path_for_url(root: Path, url_path: str, query: str = "") -> Path:
         rel += "index.html"
     if query:
         stem, dot, ext = rel.rpartition(".")
-        if not dot or "/" in ext:
-            rel = f"{rel}__{query}"
-        else:
-            rel = f"{stem}__{unquote(query)}.{ext}"
+        no_extension = not dot or "/" in ext
+        rel = f"{rel}__{query}" if no_extension else f"{stem}__{unquote(query)}.{ext}"
     target = (root / rel).resolve()
     if root.resolve() not in target.parents and target != root.resolve():
         raise FileNotFoundError(url_path)
@@ -121,8 +119,12 @@ def _handler_for(info: SiteInfo) -> type[BaseHTTPRequestHandler]:
                     path = path / "index.html"
                 body = path.read_bytes()
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                self._send(404, b"<html><body><h1>Sidan finns inte</h1></body></html>",
-                           "text/html; charset=utf-8", head=head)
+                self._send(
+                    404,
+                    b"<html><body><h1>Sidan finns inte</h1></body></html>",
+                    "text/html; charset=utf-8",
+                    head=head,
+                )
                 return
             etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             mtime = path.stat().st_mtime

@@ -57,8 +57,10 @@ def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) ->
             flags.append("overridden")
         title = f"{row['id']} ({row['name']})" + (f" [{', '.join(flags)}]" if flags else "")
         lines.append(title)
-        lines.append(f"  releases:      {row['releases']}"
-                     + (f" ({row['removed']} removed)" if row["removed"] else ""))
+        lines.append(
+            f"  releases:      {row['releases']}"
+            + (f" ({row['removed']} removed)" if row["removed"] else "")
+        )
         lines.append(f"  newest:        {row['newest'] or '-'}")
         lines.append(f"  last success:  {row['last_success'] or 'never'}")
         failure = row["last_failure"]

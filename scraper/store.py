@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ import zstandard
 from . import search
 from .diff import word_diff
 from .errors import LockedError, StorageError
-from .records import Page, RefetchSchedule, Release, SiteTemplate, Source
+from .records import ListingEntry, Page, RefetchSchedule, Release, SiteTemplate, Source
 
 __all__ = ["Archive", "SaveOutcome", "utc_now"]
 
@@ -75,81 +74,196 @@ class Archive:
         db = self.db
         with db.atomic():
             db["sources"].create(
-                {"id": str, "name": str, "url": str, "verified": int, "overridden": int,
-                 "last_run": str, "last_success": str, "last_failure": str, "last_error": str},
-                pk="id", if_not_exists=True,
+                {
+                    "id": str,
+                    "name": str,
+                    "url": str,
+                    "verified": int,
+                    "overridden": int,
+                    "last_run": str,
+                    "last_success": str,
+                    "last_failure": str,
+                    "last_error": str,
+                },
+                pk="id",
+                if_not_exists=True,
             )
             db["pages"].create(
-                {"id": int, "source": str, "url": str, "final_url": str, "status": int,
-                 "headers": str, "fetched_at": str, "body_hash": str, "encoding": str,
-                 "run_id": int},
-                pk="id", if_not_exists=True,
+                {
+                    "id": int,
+                    "source": str,
+                    "url": str,
+                    "final_url": str,
+                    "status": int,
+                    "headers": str,
+                    "fetched_at": str,
+                    "body_hash": str,
+                    "encoding": str,
+                    "run_id": int,
+                },
+                pk="id",
+                if_not_exists=True,
             )
             db["bodies"].create(
                 {"hash": str, "size": int, "compression": str, "data": bytes},
-                pk="hash", if_not_exists=True,
+                pk="hash",
+                if_not_exists=True,
             )
             db["releases"].create(
-                {"id": int, "source": str, "url": str, "title": str, "kind": str,
-                 "published": str, "published_source": str, "updated": str,
-                 "updated_source": str, "lead": str, "body": str, "language": str,
-                 "year": int, "first_seen": str, "last_seen": str, "last_fetched": str,
-                 "content_hash": str, "version_seen": str, "changed_at": str,
-                 "removed_at": str, "removal_evidence": str, "last_listed": str,
-                 "extractor_version": str, "page_id": int, "stems": str},
-                pk="id", foreign_keys=[("source", "sources", "id"), ("page_id", "pages", "id")],
+                {
+                    "id": int,
+                    "source": str,
+                    "url": str,
+                    "title": str,
+                    "kind": str,
+                    "published": str,
+                    "published_source": str,
+                    "updated": str,
+                    "updated_source": str,
+                    "lead": str,
+                    "body": str,
+                    "language": str,
+                    "year": int,
+                    "first_seen": str,
+                    "last_seen": str,
+                    "last_fetched": str,
+                    "content_hash": str,
+                    "version_seen": str,
+                    "changed_at": str,
+                    "removed_at": str,
+                    "removal_evidence": str,
+                    "last_listed": str,
+                    "extractor_version": str,
+                    "page_id": int,
+                    "stems": str,
+                },
+                pk="id",
+                foreign_keys=[("source", "sources", "id"), ("page_id", "pages", "id")],
                 if_not_exists=True,
             )
             db["release_urls"].create(
                 {"url": str, "release_id": int, "first_seen": str},
-                pk="url", foreign_keys=[("release_id", "releases", "id")], if_not_exists=True,
+                pk="url",
+                foreign_keys=[("release_id", "releases", "id")],
+                if_not_exists=True,
             )
             for table in ("images", "attachments"):
-                columns = ({"release_id": int, "position": int, "url": str, "alt": str,
-                            "caption": str} if table == "images" else
-                           {"release_id": int, "position": int, "url": str, "title": str,
-                            "mime_type": str})
+                columns = (
+                    {"release_id": int, "position": int, "url": str, "alt": str, "caption": str}
+                    if table == "images"
+                    else {
+                        "release_id": int,
+                        "position": int,
+                        "url": str,
+                        "title": str,
+                        "mime_type": str,
+                    }
+                )
                 db[table].create(
-                    columns, pk=("release_id", "position"),
-                    foreign_keys=[("release_id", "releases", "id")], if_not_exists=True,
+                    columns,
+                    pk=("release_id", "position"),
+                    foreign_keys=[("release_id", "releases", "id")],
+                    if_not_exists=True,
                 )
             db["revisions"].create(
-                {"id": int, "release_id": int, "title": str, "lead": str, "body": str,
-                 "published": str, "content_hash": str, "first_seen": str, "last_seen": str,
-                 "page_id": int, "diff": str},
-                pk="id", foreign_keys=[("release_id", "releases", "id")], if_not_exists=True,
+                {
+                    "id": int,
+                    "release_id": int,
+                    "title": str,
+                    "lead": str,
+                    "body": str,
+                    "published": str,
+                    "content_hash": str,
+                    "first_seen": str,
+                    "last_seen": str,
+                    "page_id": int,
+                    "diff": str,
+                },
+                pk="id",
+                foreign_keys=[("release_id", "releases", "id")],
+                if_not_exists=True,
             )
             db["events"].create(
                 {"id": int, "release_id": int, "at": str, "event": str, "evidence": str},
-                pk="id", foreign_keys=[("release_id", "releases", "id")], if_not_exists=True,
+                pk="id",
+                foreign_keys=[("release_id", "releases", "id")],
+                if_not_exists=True,
+            )
+            db["frontier"].create(
+                {
+                    "url": str,
+                    "source": str,
+                    "title": str,
+                    "published": str,
+                    "kind": str,
+                    "discovered_at": str,
+                    "attempts": int,
+                    "last_error": str,
+                },
+                pk="url",
+                if_not_exists=True,
             )
             db["http_cache"].create(
-                {"url": str, "etag": str, "last_modified": str, "status": int,
-                 "fetched_at": str, "body_hash": str},
-                pk="url", if_not_exists=True,
+                {
+                    "url": str,
+                    "etag": str,
+                    "last_modified": str,
+                    "status": int,
+                    "fetched_at": str,
+                    "body_hash": str,
+                },
+                pk="url",
+                if_not_exists=True,
             )
             db["site_templates"].create(
-                {"source": str, "pages": int, "blocks": str, "threshold": float,
-                 "learned_at": str},
-                pk="source", if_not_exists=True,
+                {"source": str, "pages": int, "blocks": str, "threshold": float, "learned_at": str},
+                pk="source",
+                if_not_exists=True,
             )
             db["runs"].create(
-                {"id": int, "started": str, "finished": str, "status": str, "options": str,
-                 "pid": int, "summary": str},
-                pk="id", if_not_exists=True,
+                {
+                    "id": int,
+                    "started": str,
+                    "finished": str,
+                    "status": str,
+                    "options": str,
+                    "pid": int,
+                    "summary": str,
+                },
+                pk="id",
+                if_not_exists=True,
             )
             db["fetches"].create(
-                {"id": int, "run_id": int, "source": str, "url": str, "purpose": str,
-                 "status": int, "bytes": int, "elapsed": float, "attempts": int,
-                 "outcome": str, "error": str, "at": str},
-                pk="id", foreign_keys=[("run_id", "runs", "id")], if_not_exists=True,
+                {
+                    "id": int,
+                    "run_id": int,
+                    "source": str,
+                    "url": str,
+                    "purpose": str,
+                    "status": int,
+                    "bytes": int,
+                    "elapsed": float,
+                    "attempts": int,
+                    "outcome": str,
+                    "error": str,
+                    "at": str,
+                },
+                pk="id",
+                foreign_keys=[("run_id", "runs", "id")],
+                if_not_exists=True,
             )
             for table, cols in [
-                ("releases", ["source"]), ("releases", ["published"]),
-                ("releases", ["removed_at"]), ("releases", ["changed_at"]),
-                ("releases", ["page_id"]), ("pages", ["url"]), ("pages", ["source"]),
-                ("revisions", ["release_id"]), ("events", ["release_id"]),
-                ("fetches", ["run_id"]), ("fetches", ["source", "at"]),
+                ("releases", ["source"]),
+                ("releases", ["published"]),
+                ("releases", ["removed_at"]),
+                ("releases", ["changed_at"]),
+                ("releases", ["page_id"]),
+                ("pages", ["url"]),
+                ("pages", ["source"]),
+                ("revisions", ["release_id"]),
+                ("events", ["release_id"]),
+                ("fetches", ["run_id"]),
+                ("fetches", ["source", "at"]),
                 ("release_urls", ["release_id"]),
             ]:
                 db[table].create_index(cols, if_not_exists=True)
@@ -198,9 +312,7 @@ class Archive:
     def start_run(self, options: dict[str, Any], *, now: str) -> int:
         """Record the start of an update; runs left 'running' by a killed process are closed."""
         with self.db.atomic():
-            self.db.execute(
-                "UPDATE runs SET status = 'killed' WHERE status = 'running'"
-            )
+            self.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
             cursor = self.db.execute(
                 "INSERT INTO runs (started, status, options, pid) VALUES (?, 'running', ?, ?)",
                 [now, json.dumps(options, ensure_ascii=False, sort_keys=True), os.getpid()],
@@ -215,17 +327,38 @@ class Archive:
             )
 
     def log_fetch(
-        self, *, run_id: int | None, source: str | None, url: str, purpose: str,
-        status: int | None, size: int | None, elapsed: float | None, attempts: int,
-        outcome: str, error: str | None, now: str,
+        self,
+        *,
+        run_id: int | None,
+        source: str | None,
+        url: str,
+        purpose: str,
+        status: int | None,
+        size: int | None,
+        elapsed: float | None,
+        attempts: int,
+        outcome: str,
+        error: str | None,
+        now: str,
     ) -> None:
         """Append one request outcome to the ``fetches`` log."""
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO fetches (run_id, source, url, purpose, status, bytes, elapsed, "
                 "attempts, outcome, error, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [run_id, source, url, purpose, status, size,
-                 None if elapsed is None else round(elapsed, 4), attempts, outcome, error, now],
+                [
+                    run_id,
+                    source,
+                    url,
+                    purpose,
+                    status,
+                    size,
+                    None if elapsed is None else round(elapsed, 4),
+                    attempts,
+                    outcome,
+                    error,
+                    now,
+                ],
             )
 
     # ------------------------------------------------------------------ sources
@@ -238,8 +371,13 @@ class Archive:
                     "INSERT INTO sources (id, name, url, verified, overridden) VALUES (?,?,?,?,?) "
                     "ON CONFLICT(id) DO UPDATE SET name=excluded.name, url=excluded.url, "
                     "verified=excluded.verified, overridden=excluded.overridden",
-                    [source.id, source.name, source.url, int(source.verified),
-                     int(source.overridden)],
+                    [
+                        source.id,
+                        source.name,
+                        source.url,
+                        int(source.verified),
+                        int(source.overridden),
+                    ],
                 )
 
     def record_source_result(self, source_id: str, *, error: str | None, now: str) -> None:
@@ -255,6 +393,38 @@ class Archive:
                     "WHERE id = ?",
                     [now, now, error, source_id],
                 )
+
+    # ------------------------------------------------------------------ frontier
+
+    def enqueue(self, source: str, entries: list[ListingEntry], *, now: str) -> None:
+        """Remember discovered release URLs until they are fetched and stored."""
+        with self.db.atomic():
+            for entry in entries:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO frontier (url, source, title, published, kind, "
+                    "discovered_at, attempts) VALUES (?,?,?,?,?,?,0)",
+                    [entry.url, source, entry.title, entry.published, entry.kind, now],
+                )
+
+    def pending(self, source: str, *, max_attempts: int) -> list[ListingEntry]:
+        """Discovered URLs of ``source`` not stored yet (fewer than max_attempts failures)."""
+        rows = self.db.execute(
+            "SELECT url, title, published, kind FROM frontier WHERE source = ? AND attempts < ? "
+            "ORDER BY discovered_at, rowid",
+            [source, max_attempts],
+        ).fetchall()
+        return [ListingEntry(url=r[0], title=r[1], published=r[2], kind=r[3]) for r in rows]
+
+    def dequeue(self, url: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM frontier WHERE url = ?", [url])
+
+    def note_attempt(self, url: str, *, error: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE frontier SET attempts = attempts + 1, last_error = ? WHERE url = ?",
+                [error, url],
+            )
 
     # ------------------------------------------------------------------ HTTP cache
 
@@ -275,8 +445,14 @@ class Archive:
                 "VALUES (?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
                 "last_modified=excluded.last_modified, status=excluded.status, "
                 "fetched_at=excluded.fetched_at, body_hash=excluded.body_hash",
-                [page.url, page.etag, page.last_modified, page.status, page.fetched_at,
-                 hashlib.sha256(page.content).hexdigest()],
+                [
+                    page.url,
+                    page.etag,
+                    page.last_modified,
+                    page.status,
+                    page.fetched_at,
+                    hashlib.sha256(page.content).hexdigest(),
+                ],
             )
 
     def forget_validators(self, url: str) -> None:
@@ -296,9 +472,17 @@ class Archive:
             cursor = self.db.execute(
                 "INSERT INTO pages (source, url, final_url, status, headers, fetched_at, "
                 "body_hash, encoding, run_id) VALUES (?,?,?,?,?,?,?,?,?)",
-                [source, page.url, page.final_url, page.status,
-                 json.dumps(page.headers, ensure_ascii=False), page.fetched_at, body_hash,
-                 page.encoding, run_id],
+                [
+                    source,
+                    page.url,
+                    page.final_url,
+                    page.status,
+                    json.dumps(page.headers, ensure_ascii=False),
+                    page.fetched_at,
+                    body_hash,
+                    page.encoding,
+                    run_id,
+                ],
             )
         return int(cursor.lastrowid)
 
@@ -306,7 +490,8 @@ class Archive:
         """(final URL, decoded HTML) of a stored raw page."""
         row = self.db.execute(
             "SELECT p.final_url, p.encoding, b.data, b.compression FROM pages p "
-            "JOIN bodies b ON b.hash = p.body_hash WHERE p.id = ?", [page_id],
+            "JOIN bodies b ON b.hash = p.body_hash WHERE p.id = ?",
+            [page_id],
         ).fetchone()
         if row is None:
             raise StorageError(f"no stored page {page_id}")
@@ -327,7 +512,8 @@ class Archive:
         """(url, html) of the newest stored page of each release of ``source``."""
         rows = self.db.execute(
             "SELECT page_id FROM releases WHERE source = ? AND page_id IS NOT NULL "
-            "ORDER BY COALESCE(published, first_seen) DESC LIMIT ?", [source, limit],
+            "ORDER BY COALESCE(published, first_seen) DESC LIMIT ?",
+            [source, limit],
         ).fetchall()
         for (page_id,) in rows:
             yield self.page_html(page_id)
@@ -357,8 +543,13 @@ class Archive:
                 "VALUES (?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET pages=excluded.pages, "
                 "blocks=excluded.blocks, threshold=excluded.threshold, "
                 "learned_at=excluded.learned_at",
-                [template.source, template.pages, json.dumps(template.blocks),
-                 template.threshold, template.learned_at],
+                [
+                    template.source,
+                    template.pages,
+                    json.dumps(template.blocks),
+                    template.threshold,
+                    template.learned_at,
+                ],
             )
 
     def load_template(self, source: str) -> SiteTemplate | None:
@@ -369,8 +560,9 @@ class Archive:
         if row is None:
             return None
         blocks = tuple((fp, float(share)) for fp, share in json.loads(row[1]))
-        return SiteTemplate(source=source, pages=row[0], blocks=blocks, threshold=row[2],
-                            learned_at=row[3])
+        return SiteTemplate(
+            source=source, pages=row[0], blocks=blocks, threshold=row[2], learned_at=row[3]
+        )
 
     # ------------------------------------------------------------------ releases
 
@@ -378,14 +570,15 @@ class Archive:
         """Every URL at which a release of ``source`` has been seen."""
         rows = self.db.execute(
             "SELECT u.url FROM release_urls u JOIN releases r ON r.id = u.release_id "
-            "WHERE r.source = ?", [source],
+            "WHERE r.source = ?",
+            [source],
         ).fetchall()
         return {row[0] for row in rows}
 
     def release_for_url(self, url: str) -> dict[str, Any] | None:
         row = self.db.execute(
-            "SELECT r.* FROM release_urls u JOIN releases r ON r.id = u.release_id "
-            "WHERE u.url = ?", [url],
+            "SELECT r.* FROM release_urls u JOIN releases r ON r.id = u.release_id WHERE u.url = ?",
+            [url],
         ).fetchone()
         if row is None:
             return None
@@ -398,7 +591,8 @@ class Archive:
             for url in urls:
                 self.db.execute(
                     "UPDATE releases SET last_listed = ?, last_seen = ? WHERE id = "
-                    "(SELECT release_id FROM release_urls WHERE url = ?)", [now, now, url],
+                    "(SELECT release_id FROM release_urls WHERE url = ?)",
+                    [now, now, url],
                 )
 
     def save_release(
@@ -434,20 +628,25 @@ class Archive:
             if existing is None:
                 cursor = self.db.execute(
                     "INSERT INTO releases (source, url, first_seen, last_seen, last_fetched, "
-                    "version_seen, " + ", ".join(fields) + ") VALUES (?,?,?,?,?,?,"
-                    + ",".join("?" * len(fields)) + ")",
+                    "version_seen, "
+                    + ", ".join(fields)
+                    + ") VALUES (?,?,?,?,?,?,"
+                    + ",".join("?" * len(fields))
+                    + ")",
                     [source, release.canonical_url, now, now, now, now, *fields.values()],
                 )
                 release_id = int(cursor.lastrowid)
                 outcome = "new"
             else:
                 release_id = existing["id"]
-                outcome = self._update_release(existing, release, fields,
-                                               now=now, revise=revise, seen=seen)
+                outcome = self._update_release(
+                    existing, release, fields, now=now, revise=revise, seen=seen
+                )
             for url in urls:
                 self.db.execute(
                     "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) "
-                    "VALUES (?,?,?)", [url, release_id, now],
+                    "VALUES (?,?,?)",
+                    [url, release_id, now],
                 )
             if outcome != "unchanged" or existing is None:
                 self._replace_media(release_id, release)
@@ -489,15 +688,27 @@ class Archive:
             self.db.execute(
                 "INSERT INTO revisions (release_id, title, lead, body, published, content_hash, "
                 "first_seen, last_seen, page_id, diff) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [release_id, existing["title"], existing["lead"], existing["body"],
-                 existing["published"], existing["content_hash"],
-                 existing["version_seen"] or existing["first_seen"], existing["last_seen"],
-                 existing["page_id"], _revision_diff(existing, release)],
+                [
+                    release_id,
+                    existing["title"],
+                    existing["lead"],
+                    existing["body"],
+                    existing["published"],
+                    existing["content_hash"],
+                    existing["version_seen"] or existing["first_seen"],
+                    existing["last_seen"],
+                    existing["page_id"],
+                    _revision_diff(existing, release),
+                ],
             )
             self.db.execute(
                 "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
-                [release_id, now, "changed", f"content hash {existing['content_hash'][:12]} -> "
-                 f"{release.content_hash[:12]}"],
+                [
+                    release_id,
+                    now,
+                    "changed",
+                    f"content hash {existing['content_hash'][:12]} -> {release.content_hash[:12]}",
+                ],
             )
         assignments = dict(fields)
         if seen:
@@ -544,7 +755,8 @@ class Archive:
         with self.db.atomic():
             self.db.execute(
                 "UPDATE releases SET last_seen = ?, last_fetched = ? WHERE id = "
-                "(SELECT release_id FROM release_urls WHERE url = ?)", [now, now, url],
+                "(SELECT release_id FROM release_urls WHERE url = ?)",
+                [now, now, url],
             )
 
     def mark_removed(self, url: str, *, evidence: str, now: str) -> bool:
@@ -552,16 +764,19 @@ class Archive:
         with self.db.atomic():
             row = self.db.execute(
                 "SELECT r.id, r.removed_at FROM release_urls u JOIN releases r "
-                "ON r.id = u.release_id WHERE u.url = ?", [url],
+                "ON r.id = u.release_id WHERE u.url = ?",
+                [url],
             ).fetchone()
             if row is None or row[1]:
                 if row:
-                    self.db.execute("UPDATE releases SET last_fetched = ? WHERE id = ?",
-                                    [now, row[0]])
+                    self.db.execute(
+                        "UPDATE releases SET last_fetched = ? WHERE id = ?", [now, row[0]]
+                    )
                 return False
             self.db.execute(
                 "UPDATE releases SET removed_at = ?, removal_evidence = ?, last_fetched = ? "
-                "WHERE id = ?", [now, evidence, now, row[0]],
+                "WHERE id = ?",
+                [now, evidence, now, row[0]],
             )
             self.db.execute(
                 "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
@@ -577,7 +792,8 @@ class Archive:
         due = []
         rows = self.db.execute(
             "SELECT url, COALESCE(published, first_seen), last_fetched, removed_at "
-            "FROM releases WHERE source = ?", [source],
+            "FROM releases WHERE source = ?",
+            [source],
         ).fetchall()
         for url, born, last_fetched, removed_at in rows:
             if url in exclude:
@@ -621,8 +837,21 @@ class Archive:
             "SUM(r.removed_at IS NOT NULL) FROM sources s LEFT JOIN releases r "
             "ON r.source = s.id GROUP BY s.id ORDER BY s.id"
         ).fetchall()
-        keys = ["id", "name", "url", "verified", "overridden", "last_run", "last_success",
-                "last_failure", "last_error", "releases", "newest", "last_new", "removed"]
+        keys = [
+            "id",
+            "name",
+            "url",
+            "verified",
+            "overridden",
+            "last_run",
+            "last_success",
+            "last_failure",
+            "last_error",
+            "releases",
+            "newest",
+            "last_new",
+            "removed",
+        ]
         result = []
         for row in rows:
             item = dict(zip(keys, row, strict=True))
@@ -633,9 +862,11 @@ class Archive:
     def _usual_gap(self, source: str) -> float | None:
         """Median days between consecutive releases of a source (None: too few)."""
         dates = [
-            row[0][:10] for row in self.db.execute(
+            row[0][:10]
+            for row in self.db.execute(
                 "SELECT published FROM releases WHERE source = ? AND published IS NOT NULL "
-                "ORDER BY published DESC LIMIT 50", [source],
+                "ORDER BY published DESC LIMIT 50",
+                [source],
             ).fetchall()
         ]
         gaps = []
@@ -652,8 +883,11 @@ class Archive:
     def release_count(self, source: str | None = None) -> int:
         if source is None:
             return int(self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0])
-        return int(self.db.execute(
-            "SELECT COUNT(*) FROM releases WHERE source = ?", [source]).fetchone()[0])
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM releases WHERE source = ?", [source]).fetchone()[
+                0
+            ]
+        )
 
     def releases_for_reprocess(
         self, *, source: str | None = None, since: str | None = None
@@ -678,8 +912,12 @@ class Archive:
             "SELECT COALESCE(SUM(LENGTH(CAST(COALESCE(title,'') || COALESCE(lead,'') || "
             "COALESCE(body,'') AS BLOB))),0), COUNT(*) FROM releases"
         ).fetchone()
-        return {"raw_bytes": raw[0], "raw_compressed_bytes": raw[1], "text_bytes": text[0],
-                "releases": text[1]}
+        return {
+            "raw_bytes": raw[0],
+            "raw_compressed_bytes": raw[1],
+            "text_bytes": text[0],
+            "releases": text[1],
+        }
 
 
 def _revision_diff(existing: dict[str, Any], release: Release) -> str:

@@ -55,8 +55,8 @@ def test_shipped_sources_file_is_valid() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "field", "words"),
     [
-        (GOOD.replace('max_pages = 5', 'max_page = 5'), 10, "max_page", "unknown key"),
-        (GOOD.replace('name = "Lokal testkommun"\n', ''), 12, "name", "missing"),
+        (GOOD.replace("max_pages = 5", "max_page = 5"), 10, "max_page", "unknown key"),
+        (GOOD.replace('name = "Lokal testkommun"\n', ""), 12, "name", "missing"),
         (GOOD.replace('"http://127.0.0.1:8123/nyheter/"', '"ftp://x/"'), 15, "url", "http(s) URL"),
         (GOOD.replace('"http://127.0.0.1:8123/nyheter/"', '"nyheter"'), 15, "url", "http(s) URL"),
         (GOOD.replace('id = "lokal"', 'id = "vastervik"'), 13, "id", "duplicate"),
@@ -79,8 +79,9 @@ def test_errors_name_file_line_and_field(text: str, line: int, field: str, words
 
 def test_toml_syntax_error_names_the_line() -> None:
     with pytest.raises(ConfigError) as caught:
-        parse_config(GOOD.replace('name = "Västerviks kommun"', 'name = "Västerviks kommun'),
-                     path="x.toml")
+        parse_config(
+            GOOD.replace('name = "Västerviks kommun"', 'name = "Västerviks kommun'), path="x.toml"
+        )
     assert caught.value.line == 7
     assert "not valid TOML" in str(caught.value)
 
