@@ -12,6 +12,9 @@ How a URL maps to a file under ``public/``:
   ``&`` kept, inserted before the extension)
 * ``/a/feed.xml?x=1``  -> ``a/feed__x=1.xml``
 
+A ``public/_redirects`` file (one ``/old/path /new/path [status]`` per line)
+answers those paths with a redirect, as a site does after moving a page.
+
 Responses carry ETag and Last-Modified and answer conditional requests with
 304, send gzip when asked, and declare the charset that ``site.toml`` says
 (or none, like an old server that leaves it to the meta tag).
@@ -97,6 +100,19 @@ def _content_type(path: Path, info: SiteInfo) -> str:
     return guessed
 
 
+def _redirects(root: Path) -> dict[str, tuple[str, int]]:
+    """Redirects the site declares in ``public/_redirects`` (read on every request)."""
+    path = root / "_redirects"
+    if not path.is_file():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and not line.startswith("#"):
+            found[parts[0]] = (parts[1], int(parts[2]) if len(parts) > 2 else 301)
+    return found
+
+
 def _handler_for(info: SiteInfo) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "fixture-site/1"
@@ -113,6 +129,14 @@ def _handler_for(info: SiteInfo) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, *, head: bool) -> None:
             parts = urlsplit(self.path)
+            redirect = _redirects(info.root).get(parts.path)
+            if redirect:
+                target, status = redirect
+                self.send_response(status)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             try:
                 path = path_for_url(info.root, parts.path, parts.query)
                 if path.is_dir():
