@@ -53,6 +53,8 @@ class SiteInfo:
     default_kind: str | None = None
     #: Releases reachable from the listing.
     releases: int = 0
+    #: A site the extractor was never tuned on (its figures are reported apart).
+    holdout: bool = False
 
 
 def load_site_info(site_dir: Path) -> SiteInfo:
@@ -68,6 +70,7 @@ def load_site_info(site_dir: Path) -> SiteInfo:
         send_charset=data.get("send_charset", True),
         default_kind=data.get("default_kind"),
         releases=int(data.get("releases", 0)),
+        holdout=bool(data.get("holdout", False)),
     )
 
 
