@@ -386,6 +386,8 @@ class _Job:
         if page.not_modified:
             tally.not_modified += 1
             self.archive.touch_release(url, now=self.now())
+            if page.final_url != url and not _redirected_away(url, page.final_url, source.url):
+                self.archive.note_moved(url, page.final_url, now=self.now())
             self._log(
                 source, url, "release", 304, 0, page.elapsed, page.attempts, "not-modified", None
             )
@@ -505,6 +507,7 @@ class _Job:
             extractor_version=EXTRACTOR_VERSION,
             now=self.now(),
             revise=not same_body,
+            aliases=(final_url,),
         )
         if outcome == "new":
             tally.new += 1

@@ -605,11 +605,12 @@ class Archive:
         now: str,
         revise: bool = True,
         seen: bool = True,
+        aliases: tuple[str, ...] = (),
     ) -> tuple[int, SaveOutcome]:
         """Insert or update one release and its images and attachments, atomically.
 
-        The release is found by any URL it was seen at (fetched URL, final URL,
-        canonical URL). When its content changed on the site, the stored
+        The release is found by any URL it was seen at (fetched URL, final URL
+        after redirects, canonical URL; ``aliases`` adds more). When its content changed on the site, the stored
         version moves to ``revisions`` with a word diff against the new one.
         With ``revise=False`` (the same raw page run through a newer extractor)
         a different result updates the release in place without a revision.
@@ -617,7 +618,7 @@ class Archive:
         fetched times alone.
         Returns (release id, outcome).
         """
-        urls = [u for u in dict.fromkeys([release.canonical_url, release.url]) if u]
+        urls = [u for u in dict.fromkeys([release.canonical_url, release.url, *aliases]) if u]
         with self.db.atomic():
             existing = None
             for url in urls:
@@ -757,6 +758,29 @@ class Archive:
                 "UPDATE releases SET last_seen = ?, last_fetched = ? WHERE id = "
                 "(SELECT release_id FROM release_urls WHERE url = ?)",
                 [now, now, url],
+            )
+
+    def note_moved(self, url: str, final_url: str, *, now: str) -> None:
+        """The release at ``url`` now answers at ``final_url`` (a redirect): keep both."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT r.id, r.url FROM release_urls u JOIN releases r ON r.id = u.release_id "
+                "WHERE u.url = ?",
+                [url],
+            ).fetchone()
+            if row is None or self.db.execute(
+                "SELECT 1 FROM release_urls WHERE url = ?", [final_url]
+            ).fetchone():
+                return
+            self.db.execute(
+                "INSERT INTO release_urls (url, release_id, first_seen) VALUES (?,?,?)",
+                [final_url, row[0], now],
+            )
+            if row[1] == url:
+                self.db.execute("UPDATE releases SET url = ? WHERE id = ?", [final_url, row[0]])
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [row[0], now, "moved", f"{url} -> {final_url} (redirect)"],
             )
 
     def mark_removed(self, url: str, *, evidence: str, now: str) -> bool:

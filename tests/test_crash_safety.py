@@ -14,7 +14,7 @@ import pytest
 
 from scraper.localsites import SiteServer
 
-from .test_update_e2e import write_sources
+from test_update_e2e import write_sources
 
 pytestmark = pytest.mark.slow
 

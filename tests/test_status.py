@@ -8,11 +8,22 @@ NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 def row(**changes: object) -> dict:
-    base = {"id": "vastervik", "name": "Västerviks kommun", "url": "https://x", "verified": 0,
-            "overridden": 0, "last_run": "2026-11-27T03:00:00Z",
-            "last_success": "2026-11-27T03:00:00Z", "last_failure": None, "last_error": None,
-            "releases": 120, "newest": "2026-11-20", "last_new": None, "removed": 2,
-            "usual_gap_days": 4.0}
+    base = {
+        "id": "vastervik",
+        "name": "Västerviks kommun",
+        "url": "https://x",
+        "verified": 0,
+        "overridden": 0,
+        "last_run": "2026-11-27T03:00:00Z",
+        "last_success": "2026-11-27T03:00:00Z",
+        "last_failure": None,
+        "last_error": None,
+        "releases": 120,
+        "newest": "2026-11-20",
+        "last_new": None,
+        "removed": 2,
+        "usual_gap_days": 4.0,
+    }
     base.update(changes)
     return base
 
@@ -27,8 +38,15 @@ def test_stale_when_silent_much_longer_than_usual() -> None:
 
 def test_report_shows_failure_reason_flags_and_counts() -> None:
     text = format_status(
-        [row(last_failure="2026-11-27T06:00:00Z", last_error="HTTP 503 after 4 attempts",
-             overridden=1)], now=NOW)
+        [
+            row(
+                last_failure="2026-11-27T06:00:00Z",
+                last_error="HTTP 503 after 4 attempts",
+                overridden=1,
+            )
+        ],
+        now=NOW,
+    )
     assert "vastervik (Västerviks kommun) [unverified, overridden]" in text
     assert "releases:      120 (2 removed)" in text
     assert "last failure:  2026-11-27T06:00:00Z: HTTP 503 after 4 attempts" in text

@@ -12,7 +12,7 @@ from scraper.cli import cli
 from scraper.localsites import SiteServer
 from scraper.store import Archive
 
-from .conftest import SITES
+from conftest import SITES
 
 
 def expected_paths(site_id: str) -> set[str]:

@@ -1,0 +1,300 @@
+"""Swedish full-text search: stemming, å/ä/ö, the query language, the index."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from search_archive import build_archive
+
+from scraper.search import (
+    FTS_TABLE,
+    build_match_query,
+    ensure_search_index,
+    restem_all,
+    search_releases,
+    stem_document,
+    stem_word,
+)
+from scraper.store import Archive
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def archive_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite_utils.Database, dict]:
+    path = tmp_path_factory.mktemp("search") / "archive.db"
+    ids = build_archive(path, today=TODAY)
+    return sqlite_utils.Database(path), ids
+
+
+def found(archive_db: tuple[sqlite_utils.Database, dict], q: str) -> list[str]:
+    """Keys of the fixture releases a query finds, in rank order."""
+    db, ids = archive_db
+    by_id = {v: k for k, v in ids.items()}
+    return [by_id[row["id"]] for row in search_releases(db, q)]
+
+
+# --------------------------------------------------------------------------
+# Words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("skolor", "skolan", "skola", "skolans", "skolorna"),
+        ("medborgarlöften", "medborgarlöftet", "medborgarlöfte"),
+        ("västervik", "vastervik", "västerviks"),
+        ("budget", "budgeten"),
+        ("område", "området", "områden"),
+    ],
+)
+def test_inflections_share_a_stem(words: tuple[str, ...]) -> None:
+    assert len({stem_word(w) for w in words}) == 1, {w: stem_word(w) for w in words}
+
+
+def test_different_words_keep_different_stems() -> None:
+    assert stem_word("skola") != stem_word("förskola")
+    assert stem_word("plan") != stem_word("planet") or stem_word("plan") == "plan"
+
+
+def test_stem_document_keeps_word_order_for_phrases() -> None:
+    words = ["Nya", "skolan", "Den", "nya", "skolan", "Skolor"]
+    expected = [stem_word(w.lower()) for w in words]
+    assert stem_document("Nya skolan", "Den nya skolan", "Skolor").split() == expected
+    assert expected[1] == expected[-1]
+
+
+def test_stem_document_adds_stems_of_words_typed_without_diacritics() -> None:
+    # "avgiftslöst" stems to "avgiftslös" (-> "avgiftslos"), but "avgiftslost",
+    # typed without ö, keeps its t: both are indexed.
+    stems = stem_document("Parkeringen blir avgiftslöst", None, "").split()
+    assert stem_word("avgiftslöst") in stems
+    assert stem_word("avgiftslost") in stems
+
+
+# --------------------------------------------------------------------------
+# The query language never breaks FTS5
+
+NASTY = [
+    "",
+    "   ",
+    '"',
+    '""',
+    "(",
+    ")",
+    "((skola",
+    "skola))",
+    "AND",
+    "OR OR",
+    "NOT",
+    "skola NOT",
+    "NOT skola",
+    "-skola",
+    "*",
+    "skol**",
+    "^skola",
+    "title:skola",
+    "{title}: skola",
+    "NEAR(skola gamleby)",
+    "skola + gamleby",
+    "'; drop table releases; --",
+    '"nya skolan',
+    "e-tjänst",
+    "100 %",
+    "ÅÄÖ åäö",
+    "\u0000",
+    "🙂 skola",
+]
+
+
+@pytest.mark.parametrize("q", NASTY)
+def test_any_user_input_is_valid_fts5(
+    archive_db: tuple[sqlite_utils.Database, dict], q: str
+) -> None:
+    db, _ = archive_db
+    db.execute(
+        f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [build_match_query(q)]
+    )
+
+
+def test_a_query_without_words_matches_nothing(archive_db) -> None:
+    assert found(archive_db, "") == []
+    assert found(archive_db, "( ) * -") == []
+
+
+# --------------------------------------------------------------------------
+# Swedish searches on the fixture archive
+
+
+def test_plural_finds_definite_and_base_forms(archive_db) -> None:
+    keys = found(archive_db, "skolor")
+    assert {"skolor", "skolan", "budget"} <= set(keys)  # skolor, skolan, skola
+    assert "forskola" not in keys  # förskola is another word
+    assert keys[0] == "skolor"  # the exact word ranks first
+
+
+def test_definite_form_finds_plural(archive_db) -> None:
+    assert {"skolor", "skolan"} <= set(found(archive_db, "skolan"))
+
+
+def test_medborgarlöften_finds_medborgarlöftet(archive_db) -> None:
+    assert found(archive_db, "medborgarlöften") == ["seed"]
+    assert found(archive_db, "Medborgarlöftet") == ["seed"]
+
+
+def test_search_without_diacritics_finds_them(archive_db) -> None:
+    assert found(archive_db, "vastervik") == ["seed"]
+    assert "seed" in found(archive_db, "medborgarloftet")
+
+
+def test_får_ranks_får_above_far(archive_db) -> None:
+    keys = found(archive_db, "får")
+    assert "far" in keys  # "far" is still a match through the folded stems ...
+    says_får = {"seed", "frukt"}
+    assert says_får <= set(keys)
+    assert max(keys.index(k) for k in says_får) < keys.index("far")  # ... ranked below
+
+
+def test_far_ranks_far_above_får(archive_db) -> None:
+    keys = found(archive_db, "far")
+    assert keys[0] == "far"
+
+
+def test_prefix(archive_db) -> None:
+    keys = set(found(archive_db, "skol*"))
+    assert {"skolor", "skolan", "budget"} <= keys
+    assert "forskola" not in keys
+    assert set(found(archive_db, "försk*")) == {"forskola"}
+
+
+def test_prefix_without_diacritics(archive_db) -> None:
+    assert set(found(archive_db, "forsk*")) == {"forskola"}
+
+
+def test_phrase(archive_db) -> None:
+    assert found(archive_db, '"nya skolan"') == ["skolan"]
+    assert found(archive_db, '"skolan nya"') == []
+    assert found(archive_db, '"nya skolor"') == ["skolan"]  # phrases match inflected too
+
+
+def test_or(archive_db) -> None:
+    assert set(found(archive_db, "snöoväder OR vattenläcka")) == {"skolor", "removed"}
+
+
+def test_not(archive_db) -> None:
+    keys = set(found(archive_db, "skola NOT gamleby"))
+    assert "skolan" not in keys
+    assert {"skolor", "budget"} <= keys
+    assert set(found(archive_db, "-gamleby skola")) == keys
+
+
+def test_and_is_the_default(archive_db) -> None:
+    assert found(archive_db, "skolor gamleby") == ["skolan"]
+    assert found(archive_db, "skolor AND gamleby") == ["skolan"]
+
+
+def test_grouping(archive_db) -> None:
+    assert set(found(archive_db, "(gamleby OR snöovädret) skolor")) == {"skolan", "skolor"}
+
+
+def test_lowercase_operators_are_words(archive_db) -> None:
+    assert found(archive_db, "skola or vattenläcka") == []
+
+
+# --------------------------------------------------------------------------
+# The index
+
+
+def _index_sql(db: sqlite_utils.Database) -> list[tuple]:
+    return db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name LIKE 'releases_%' ORDER BY name"
+    ).fetchall()
+
+
+def test_ensure_search_index_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    before = _index_sql(db)
+    ensure_search_index(db)
+    ensure_search_index(db)
+    assert _index_sql(db) == before
+    assert search_releases(db, "skolor")
+
+
+def test_index_follows_every_write(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    body = "Kommunen inför gratis busskort för pensionärer."
+    db.execute(
+        "UPDATE releases SET body = ?, stems = ? WHERE id = ?",
+        [body, stem_document("Busskort", None, body), ids["far"]],
+    )
+    db.conn.commit()
+    assert [r["id"] for r in search_releases(db, "busskorten")] == [ids["far"]]
+    assert ids["far"] not in [r["id"] for r in search_releases(db, "badande")]
+    db.execute("DELETE FROM releases WHERE id = ?", [ids["far"]])
+    db.conn.commit()
+    assert search_releases(db, "busskort") == []
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+
+
+def test_touching_a_release_does_not_reindex_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    changes = db.conn.total_changes
+    db.execute("UPDATE releases SET last_seen = 'x' WHERE id = ?", [ids["far"]])
+    assert db.conn.total_changes - changes == 1  # the row only, no trigger writes
+
+
+def test_rebuilds_an_index_of_another_shape_and_fills_missing_stems(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    # An older archive: sqlite-utils' default FTS over three columns, no stems.
+    for trigger in ("releases_ai", "releases_ad", "releases_au"):
+        db.execute(f"DROP TRIGGER [{trigger}]")
+    db.execute(f"DROP TABLE {FTS_TABLE}")
+    db.execute("UPDATE releases SET stems = NULL")
+    db.conn.commit()
+    db["releases"].enable_fts(["title", "lead", "body"], create_triggers=True)
+    ensure_search_index(db)
+    assert db.execute("SELECT count(*) FROM releases WHERE stems IS NULL").fetchone()[0] == 0
+    assert "stems" in db[FTS_TABLE].columns_dict
+    assert [r["title"] for r in search_releases(db, "medborgarlöften")][0].endswith(
+        "Medborgarlöfte"
+    )
+
+
+def test_store_calls_it_and_writes_stems(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "fresh.db")
+    try:
+        names = set(archive.db.table_names())
+    finally:
+        archive.close()
+    assert FTS_TABLE in names
+
+
+def test_no_fts_syntax_error_reaches_sqlite(archive_db) -> None:
+    db, _ = archive_db
+    with pytest.raises(sqlite3.OperationalError):  # what the escaping prevents
+        db.execute(f"SELECT * FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", ["skola NOT"])
+    assert found(archive_db, "skola NOT") == found(archive_db, "skola")
+
+
+def test_restem_all_rebuilds_from_scratch(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    db.execute("UPDATE releases SET stems = 'nonsens' WHERE id = ?", [ids["seed"]])
+    db.conn.commit()
+    assert found((db, ids), "medborgarlöften") == []
+    restem_all(db)
+    assert found((db, ids), "medborgarlöften") == ["seed"]
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
