@@ -22,7 +22,7 @@ from .boilerplate import learn_template
 from .discover import discover_listing
 from .errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
 from .extract import EXTRACTOR_VERSION, extract_release
-from .fetch import Fetcher
+from .fetch import Fetcher, RequestRecord
 from .records import Config, Listing, ListingEntry, Page, Source, SourceReport
 from .store import Archive, utc_now
 
@@ -138,7 +138,27 @@ async def run_update(
     run_id = archive.start_run(options, now=now())
     gate = asyncio.Semaphore(settings.concurrency)
     reports: list[SourceReport] = []
-    async with Fetcher(settings, transport=transport) as fetcher:
+    robots = archive.load_robots(now=now(), max_age_hours=settings.robots_cache_hours)
+
+    def log_robots(record: RequestRecord) -> None:
+        if record.purpose == "robots":
+            archive.log_fetch(
+                run_id=run_id,
+                source=None,
+                url=record.url,
+                purpose="robots",
+                status=record.status,
+                size=record.size,
+                elapsed=record.elapsed,
+                attempts=record.attempts,
+                outcome="failed" if record.error else "fetched",
+                error=record.error,
+                now=now(),
+            )
+
+    async with Fetcher(
+        settings, transport=transport, robots=robots, on_request=log_robots
+    ) as fetcher:
         job = _Job(
             archive=archive,
             fetcher=fetcher,
@@ -153,7 +173,10 @@ async def run_update(
             async with gate:
                 return await job.run_source(source)
 
-        reports = list(await asyncio.gather(*(one(s) for s in sources)))
+        try:
+            reports = list(await asyncio.gather(*(one(s) for s in sources)))
+        finally:
+            archive.save_robots(fetcher.robots_fetched)
     status = "ok" if all(r.ok for r in reports) else "failed"
     archive.finish_run(
         run_id, status=status, now=now(), summary={r.source: r.__dict__ for r in reports}
@@ -224,18 +247,55 @@ class _Job:
     # ------------------------------------------------------------------ discovery
 
     async def _discover(self, source: Source, known: set[str], tally: _Tally) -> list[ListingEntry]:
-        """Walk the listing (or feed, or sitemap) and return entries not known yet."""
+        """Return the entries of the source's listing, feed or sitemap not known yet.
+
+        When the listing announced a feed, later runs read the feed first: one
+        conditional request answers "nothing new" (304) or names the new
+        releases; only a feed with no known entry at all (a gap longer than
+        the feed) sends the walk back to the listing pages.
+        """
+        feed_url = None if self.full else self.archive.source_feed(source.id)
+        if feed_url and feed_url != source.url:
+            fresh = await self._discover_from_feed(source, feed_url, known, tally)
+            if fresh is not None:
+                return fresh
+        return await self._walk_listing(source, known, tally)
+
+    async def _discover_from_feed(
+        self, source: Source, feed_url: str, known: set[str], tally: _Tally
+    ) -> list[ListingEntry] | None:
+        """New entries from the feed, or None when the listing must be walked."""
+        page = await self._fetch(
+            source, feed_url, purpose="listing", conditional=True, required=False
+        )
+        if page is None:
+            return None
+        if page.not_modified:
+            tally.not_modified += 1
+            return []
+        listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
+        entries = [e for e in listing.entries if _same_site(e.url, source.url)]
+        if listing.format not in ("rss", "atom") or not entries:
+            self.archive.set_source_feed(source.id, None)
+            return None
+        fresh = self._take(entries, known, {}, tally)
+        if len(fresh) == len(entries):
+            return None
+        self.archive.remember_validators(page)
+        return fresh
+
+    async def _walk_listing(
+        self, source: Source, known: set[str], tally: _Tally
+    ) -> list[ListingEntry]:
+        """Walk the listing pages until one holds nothing new (or max_pages)."""
         found: dict[str, ListingEntry] = {}
-        listed: list[str] = []
         url: str | None = source.url
         seen_pages: set[str] = set()
-        pages = 0
-        while url and pages < source.max_pages and url not in seen_pages:
+        while url and len(seen_pages) < source.max_pages and url not in seen_pages:
+            first = not seen_pages
             seen_pages.add(url)
-            pages += 1
-            conditional = pages == 1 and not self.full
             page = await self._fetch(
-                source, url, purpose="listing", conditional=conditional, required=pages == 1
+                source, url, purpose="listing", conditional=first and not self.full, required=first
             )
             if page is None:
                 break
@@ -243,35 +303,41 @@ class _Job:
                 tally.not_modified += 1
                 break
             listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
+            if first and listing.feed_urls:
+                self.archive.set_source_feed(source.id, listing.feed_urls[0])
             if listing.format == "sitemap-index":
                 entries = await self._expand_sitemap_index(source, listing)
             else:
                 entries = list(listing.entries)
             site_entries = [e for e in entries if _same_site(e.url, source.url)]
-            fresh = [e for e in site_entries if e.url not in known and e.url not in found]
-            for entry in site_entries:
-                if entry.url in known:
-                    listed.append(entry.url)
-                    if entry.updated and not self.full:
-                        self._maybe_due_from_lastmod(entry)
-            tally.discovered += len(site_entries)
-            for entry in fresh:
-                found[entry.url] = entry
-            self.archive.remember_validators(page) if pages == 1 else None
+            fresh = self._take(site_entries, known, found, tally)
+            if first:
+                self.archive.remember_validators(page)
             if not fresh and not self.full:
                 break
             url = listing.next_url
-        if listed:
-            self.archive.mark_listed(listed, now=self.now())
         return list(found.values())
 
-    def _maybe_due_from_lastmod(self, entry: ListingEntry) -> None:
-        """Sitemap lastmod / feed updated newer than our last fetch: re-check soon."""
-        row = self.archive.release_for_url(entry.url)
-        if row and entry.updated and row["last_fetched"] and entry.updated > row["last_fetched"]:
-            self.archive.db.execute(
-                "UPDATE releases SET last_fetched = NULL WHERE id = ?", [row["id"]]
-            )
+    def _take(
+        self,
+        entries: list[ListingEntry],
+        known: set[str],
+        found: dict[str, ListingEntry],
+        tally: _Tally,
+    ) -> list[ListingEntry]:
+        """Note the known entries as listed and return (and collect) the new ones."""
+        fresh = [e for e in entries if e.url not in known and e.url not in found]
+        listed = [e.url for e in entries if e.url in known]
+        if listed:
+            self.archive.mark_listed(listed, now=self.now())
+        if not self.full:
+            for entry in entries:
+                if entry.url in known and entry.updated:
+                    self.archive.mark_due_if_updated(entry.url, updated=entry.updated)
+        tally.discovered += len(entries)
+        for entry in fresh:
+            found[entry.url] = entry
+        return fresh
 
     async def _expand_sitemap_index(self, source: Source, listing: Listing) -> list[ListingEntry]:
         entries: list[ListingEntry] = []

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import socket
 import threading
 import tomllib
 from dataclasses import dataclass
@@ -120,6 +121,12 @@ def _handler_for(info: SiteInfo) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "fixture-site/1"
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in two writes; without NODELAY the second
+            # waits ~40 ms for the client's delayed ACK (Nagle).
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             self.server.requests.append(self.requestline)  # type: ignore[attr-defined]

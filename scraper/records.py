@@ -68,6 +68,8 @@ class Settings:
     #: Base of the exponential backoff between retries, in seconds: retry n
     #: waits a random time in [0, retry_backoff * 2**(n-1)] (full jitter).
     retry_backoff: float = 1.0
+    #: Hours a robots.txt answer is reused across runs (RFC 9309: at most 24).
+    robots_cache_hours: float = 24.0
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import zstandard
 from . import search
 from .diff import word_diff
 from .errors import LockedError, StorageError
+from .fetch import RobotsTxt
 from .records import ListingEntry, Page, RefetchSchedule, Release, SiteTemplate, Source
 
 __all__ = ["Archive", "SaveOutcome", "utc_now"]
@@ -49,6 +50,198 @@ def _year(published: str | None) -> int | None:
 
 _COMPRESSOR = zstandard.ZstdCompressor(level=10)
 
+#: The archive's tables: columns (name -> type), primary key, foreign keys.
+#: New columns are added to an existing database on open; nothing is dropped.
+_TABLES: dict[str, dict[str, Any]] = {
+    "sources": {
+        "columns": {
+            "id": str,
+            "name": str,
+            "url": str,
+            "verified": int,
+            "overridden": int,
+            "feed_url": str,
+            "last_run": str,
+            "last_success": str,
+            "last_failure": str,
+            "last_error": str,
+        },
+        "pk": "id",
+    },
+    "pages": {
+        "columns": {
+            "id": int,
+            "source": str,
+            "url": str,
+            "final_url": str,
+            "status": int,
+            "headers": str,
+            "fetched_at": str,
+            "body_hash": str,
+            "encoding": str,
+            "run_id": int,
+        },
+        "pk": "id",
+    },
+    "bodies": {
+        "columns": {"hash": str, "size": int, "compression": str, "data": bytes},
+        "pk": "hash",
+    },
+    "releases": {
+        "columns": {
+            "id": int,
+            "source": str,
+            "url": str,
+            "title": str,
+            "kind": str,
+            "published": str,
+            "published_source": str,
+            "updated": str,
+            "updated_source": str,
+            "lead": str,
+            "body": str,
+            "language": str,
+            "year": int,
+            "first_seen": str,
+            "last_seen": str,
+            "last_fetched": str,
+            "content_hash": str,
+            "version_seen": str,
+            "changed_at": str,
+            "removed_at": str,
+            "removal_evidence": str,
+            "last_listed": str,
+            "extractor_version": str,
+            "page_id": int,
+            "stems": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("source", "sources", "id"), ("page_id", "pages", "id")],
+    },
+    "release_urls": {
+        "columns": {"url": str, "release_id": int, "first_seen": str},
+        "pk": "url",
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "images": {
+        "columns": {"release_id": int, "position": int, "url": str, "alt": str, "caption": str},
+        "pk": ("release_id", "position"),
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "attachments": {
+        "columns": {"release_id": int, "position": int, "url": str, "title": str, "mime_type": str},
+        "pk": ("release_id", "position"),
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "revisions": {
+        "columns": {
+            "id": int,
+            "release_id": int,
+            "title": str,
+            "lead": str,
+            "body": str,
+            "published": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "page_id": int,
+            "diff": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "events": {
+        "columns": {"id": int, "release_id": int, "at": str, "event": str, "evidence": str},
+        "pk": "id",
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "frontier": {
+        "columns": {
+            "url": str,
+            "source": str,
+            "title": str,
+            "published": str,
+            "kind": str,
+            "discovered_at": str,
+            "attempts": int,
+            "last_error": str,
+        },
+        "pk": "url",
+    },
+    "http_cache": {
+        "columns": {
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "status": int,
+            "fetched_at": str,
+            "body_hash": str,
+        },
+        "pk": "url",
+    },
+    "robots": {
+        "columns": {"url": str, "status": int, "text": str, "fetched_at": str},
+        "pk": "url",
+    },
+    "site_templates": {
+        "columns": {
+            "source": str,
+            "pages": int,
+            "blocks": str,
+            "threshold": float,
+            "learned_at": str,
+        },
+        "pk": "source",
+    },
+    "runs": {
+        "columns": {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "options": str,
+            "pid": int,
+            "summary": str,
+        },
+        "pk": "id",
+    },
+    "fetches": {
+        "columns": {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "url": str,
+            "purpose": str,
+            "status": int,
+            "bytes": int,
+            "elapsed": float,
+            "attempts": int,
+            "outcome": str,
+            "error": str,
+            "at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("run_id", "runs", "id")],
+    },
+}
+
+_INDEXES: list[tuple[str, list[str]]] = [
+    ("releases", ["source"]),
+    ("releases", ["published"]),
+    ("releases", ["removed_at"]),
+    ("releases", ["changed_at"]),
+    ("releases", ["page_id"]),
+    ("pages", ["url"]),
+    ("pages", ["source"]),
+    ("revisions", ["release_id"]),
+    ("events", ["release_id"]),
+    ("fetches", ["run_id"]),
+    ("fetches", ["source", "at"]),
+    ("fetches", ["url"]),
+    ("release_urls", ["release_id"]),
+    ("frontier", ["source"]),
+]
+
 
 class Archive:
     """An archive database opened for reading and writing.
@@ -71,202 +264,23 @@ class Archive:
     # ------------------------------------------------------------------ schema
 
     def _ensure_schema(self) -> None:
+        """Create missing tables, columns and indexes (never drops or alters one)."""
         db = self.db
         with db.atomic():
-            db["sources"].create(
-                {
-                    "id": str,
-                    "name": str,
-                    "url": str,
-                    "verified": int,
-                    "overridden": int,
-                    "last_run": str,
-                    "last_success": str,
-                    "last_failure": str,
-                    "last_error": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            db["pages"].create(
-                {
-                    "id": int,
-                    "source": str,
-                    "url": str,
-                    "final_url": str,
-                    "status": int,
-                    "headers": str,
-                    "fetched_at": str,
-                    "body_hash": str,
-                    "encoding": str,
-                    "run_id": int,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            db["bodies"].create(
-                {"hash": str, "size": int, "compression": str, "data": bytes},
-                pk="hash",
-                if_not_exists=True,
-            )
-            db["releases"].create(
-                {
-                    "id": int,
-                    "source": str,
-                    "url": str,
-                    "title": str,
-                    "kind": str,
-                    "published": str,
-                    "published_source": str,
-                    "updated": str,
-                    "updated_source": str,
-                    "lead": str,
-                    "body": str,
-                    "language": str,
-                    "year": int,
-                    "first_seen": str,
-                    "last_seen": str,
-                    "last_fetched": str,
-                    "content_hash": str,
-                    "version_seen": str,
-                    "changed_at": str,
-                    "removed_at": str,
-                    "removal_evidence": str,
-                    "last_listed": str,
-                    "extractor_version": str,
-                    "page_id": int,
-                    "stems": str,
-                },
-                pk="id",
-                foreign_keys=[("source", "sources", "id"), ("page_id", "pages", "id")],
-                if_not_exists=True,
-            )
-            db["release_urls"].create(
-                {"url": str, "release_id": int, "first_seen": str},
-                pk="url",
-                foreign_keys=[("release_id", "releases", "id")],
-                if_not_exists=True,
-            )
-            for table in ("images", "attachments"):
-                columns = (
-                    {"release_id": int, "position": int, "url": str, "alt": str, "caption": str}
-                    if table == "images"
-                    else {
-                        "release_id": int,
-                        "position": int,
-                        "url": str,
-                        "title": str,
-                        "mime_type": str,
-                    }
-                )
-                db[table].create(
-                    columns,
-                    pk=("release_id", "position"),
-                    foreign_keys=[("release_id", "releases", "id")],
-                    if_not_exists=True,
-                )
-            db["revisions"].create(
-                {
-                    "id": int,
-                    "release_id": int,
-                    "title": str,
-                    "lead": str,
-                    "body": str,
-                    "published": str,
-                    "content_hash": str,
-                    "first_seen": str,
-                    "last_seen": str,
-                    "page_id": int,
-                    "diff": str,
-                },
-                pk="id",
-                foreign_keys=[("release_id", "releases", "id")],
-                if_not_exists=True,
-            )
-            db["events"].create(
-                {"id": int, "release_id": int, "at": str, "event": str, "evidence": str},
-                pk="id",
-                foreign_keys=[("release_id", "releases", "id")],
-                if_not_exists=True,
-            )
-            db["frontier"].create(
-                {
-                    "url": str,
-                    "source": str,
-                    "title": str,
-                    "published": str,
-                    "kind": str,
-                    "discovered_at": str,
-                    "attempts": int,
-                    "last_error": str,
-                },
-                pk="url",
-                if_not_exists=True,
-            )
-            db["http_cache"].create(
-                {
-                    "url": str,
-                    "etag": str,
-                    "last_modified": str,
-                    "status": int,
-                    "fetched_at": str,
-                    "body_hash": str,
-                },
-                pk="url",
-                if_not_exists=True,
-            )
-            db["site_templates"].create(
-                {"source": str, "pages": int, "blocks": str, "threshold": float, "learned_at": str},
-                pk="source",
-                if_not_exists=True,
-            )
-            db["runs"].create(
-                {
-                    "id": int,
-                    "started": str,
-                    "finished": str,
-                    "status": str,
-                    "options": str,
-                    "pid": int,
-                    "summary": str,
-                },
-                pk="id",
-                if_not_exists=True,
-            )
-            db["fetches"].create(
-                {
-                    "id": int,
-                    "run_id": int,
-                    "source": str,
-                    "url": str,
-                    "purpose": str,
-                    "status": int,
-                    "bytes": int,
-                    "elapsed": float,
-                    "attempts": int,
-                    "outcome": str,
-                    "error": str,
-                    "at": str,
-                },
-                pk="id",
-                foreign_keys=[("run_id", "runs", "id")],
-                if_not_exists=True,
-            )
-            for table, cols in [
-                ("releases", ["source"]),
-                ("releases", ["published"]),
-                ("releases", ["removed_at"]),
-                ("releases", ["changed_at"]),
-                ("releases", ["page_id"]),
-                ("pages", ["url"]),
-                ("pages", ["source"]),
-                ("revisions", ["release_id"]),
-                ("events", ["release_id"]),
-                ("fetches", ["run_id"]),
-                ("fetches", ["source", "at"]),
-                ("release_urls", ["release_id"]),
-            ]:
-                db[table].create_index(cols, if_not_exists=True)
+            for name, table in _TABLES.items():
+                if db[name].exists():
+                    present = set(db[name].columns_dict)
+                    for column, kind in table["columns"].items():
+                        if column not in present:
+                            db[name].add_column(column, kind)
+                else:
+                    db[name].create(
+                        table["columns"],
+                        pk=table["pk"],
+                        foreign_keys=table.get("foreign_keys", []),
+                    )
+            for name, columns in _INDEXES:
+                db[name].create_index(columns, if_not_exists=True)
         search.ensure_search_index(db)
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -380,6 +394,15 @@ class Archive:
                     ],
                 )
 
+    def source_feed(self, source_id: str) -> str | None:
+        """The feed a source's listing announced, if one was seen."""
+        row = self.db.execute("SELECT feed_url FROM sources WHERE id = ?", [source_id]).fetchone()
+        return row[0] if row else None
+
+    def set_source_feed(self, source_id: str, feed_url: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE sources SET feed_url = ? WHERE id = ?", [feed_url, source_id])
+
     def record_source_result(self, source_id: str, *, error: str | None, now: str) -> None:
         with self.db.atomic():
             if error is None:
@@ -458,6 +481,25 @@ class Archive:
     def forget_validators(self, url: str) -> None:
         with self.db.atomic():
             self.db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+
+    def load_robots(self, *, now: str, max_age_hours: float) -> list[RobotsTxt]:
+        """robots.txt answers young enough to be reused instead of asked again."""
+        cutoff = (
+            datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(hours=max_age_hours)
+        ).strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows = self.db.execute(
+            "SELECT url, status, text, fetched_at FROM robots WHERE fetched_at >= ?", [cutoff]
+        ).fetchall()
+        return [RobotsTxt(url=r[0], status=r[1], text=r[2], fetched_at=r[3]) for r in rows]
+
+    def save_robots(self, answers: tuple[RobotsTxt, ...] | list[RobotsTxt]) -> None:
+        with self.db.atomic():
+            for answer in answers:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO robots (url, status, text, fetched_at) "
+                    "VALUES (?,?,?,?)",
+                    [answer.url, answer.status, answer.text, answer.fetched_at],
+                )
 
     # ------------------------------------------------------------------ raw pages
 
@@ -610,8 +652,9 @@ class Archive:
         """Insert or update one release and its images and attachments, atomically.
 
         The release is found by any URL it was seen at (fetched URL, final URL
-        after redirects, canonical URL; ``aliases`` adds more). When its content changed on the site, the stored
-        version moves to ``revisions`` with a word diff against the new one.
+        after redirects, canonical URL; ``aliases`` adds more). When its content
+        changed on the site, the stored version moves to ``revisions`` with a
+        word diff against the new one.
         With ``revise=False`` (the same raw page run through a newer extractor)
         a different result updates the release in place without a revision.
         ``seen=False`` (re-extraction without a fetch) leaves the seen and
@@ -751,6 +794,15 @@ class Archive:
                 [release_id, position, attachment.url, attachment.title, attachment.mime_type],
             )
 
+    def mark_due_if_updated(self, url: str, *, updated: str) -> None:
+        """A feed or sitemap says the release changed after our last fetch: re-check it."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE releases SET last_fetched = NULL WHERE id = "
+                "(SELECT release_id FROM release_urls WHERE url = ?) AND last_fetched < ?",
+                [url, updated],
+            )
+
     def touch_release(self, url: str, *, now: str) -> None:
         """A re-check found the release as it was (304 or same content)."""
         with self.db.atomic():
@@ -768,9 +820,12 @@ class Archive:
                 "WHERE u.url = ?",
                 [url],
             ).fetchone()
-            if row is None or self.db.execute(
-                "SELECT 1 FROM release_urls WHERE url = ?", [final_url]
-            ).fetchone():
+            if (
+                row is None
+                or self.db.execute(
+                    "SELECT 1 FROM release_urls WHERE url = ?", [final_url]
+                ).fetchone()
+            ):
                 return
             self.db.execute(
                 "INSERT INTO release_urls (url, release_id, first_seen) VALUES (?,?,?)",

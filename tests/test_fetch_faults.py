@@ -38,8 +38,8 @@ from scraper.records import Page, Settings
 SETTINGS = Settings(
     delay=0.0,
     connect_timeout=2.0,
-    read_timeout=0.2,
-    total_timeout=2.0,
+    read_timeout=2.0,
+    total_timeout=5.0,
     retries=3,
     retry_backoff=0.01,
     max_bytes=1_000_000,
@@ -110,7 +110,7 @@ async def test_429_waits_for_retry_after(server: FaultServer, time: FakeTime) ->
 
 async def test_slow_headers_time_out_on_read(server: FaultServer, time: FakeTime) -> None:
     server.route("/p", Slow(5.0))
-    error = await fail_one(server, time, "/p", retries=2)
+    error = await fail_one(server, time, "/p", retries=2, read_timeout=0.2)
     assert error.reason == "timed out (read)" and error.attempts == 2
     assert server.count("/p") == 2
 
@@ -293,7 +293,7 @@ async def test_user_agent_reaches_the_server(server: FaultServer, time: FakeTime
 async def test_one_request_in_flight_per_host(server: FaultServer, time: FakeTime) -> None:
     # Each answer is held a little: without the host lock the requests would pile up.
     server.route("/p", Slow(0.02, Respond(200, "ok")))
-    async with fetcher(time, read_timeout=2.0) as client:
+    async with fetcher(time) as client:
         pages = await asyncio.gather(*(client.fetch(server.url(f"/p?n={i}")) for i in range(8)))
     assert [p.status for p in pages] == [200] * 8
     assert server.count("/p") == 8
