@@ -1,0 +1,221 @@
+"""Markup knowledge as data: tag sets, class/id hint words, meta names, CSS selectors.
+
+Nothing here names one site. Every entry is evidence that holds across sites
+(HTML semantics, the class vocabularies of common CMSs: Sitevision,
+Episerver/Optimizely, WordPress, newsroom platforms), grouped by concept.
+``scraper.boilerplate`` and ``scraper.extract`` read these constants; tuning
+extraction mostly means editing this file.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------
+# Tags
+
+#: Subtrees that never hold readable release text.
+SKIP_TAGS: frozenset[str] = frozenset(
+    {
+        "head", "script", "style", "noscript", "template", "svg", "math", "canvas",
+        "iframe", "object", "embed", "video", "audio", "map", "select", "option",
+        "textarea", "input", "button", "link", "meta", "base", "dialog",
+    }
+)  # fmt: skip
+
+#: Elements that start a new block of text (everything else is inline).
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "html", "body", "address", "article", "aside", "blockquote", "center", "dd",
+        "details", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+        "hr", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+        "summary", "table", "caption", "tbody", "thead", "tfoot", "tr", "td", "th",
+        "ul", "label",
+    }
+)  # fmt: skip
+
+#: Block tags whose text is a paragraph of the body (others are containers).
+PARAGRAPH_TAGS: frozenset[str] = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
+)
+
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+#: Semantic containers of site furniture (HTML5 sectioning and forms).
+FURNITURE_TAGS: frozenset[str] = frozenset({"nav", "aside", "footer", "header", "form", "menu"})
+
+#: Furniture subtrees skipped in the walk without looking inside.
+SKIPPED_FURNITURE_TAGS: frozenset[str] = frozenset({"nav", "aside", "footer"})
+
+#: ARIA landmark roles of site furniture.
+FURNITURE_ROLES: frozenset[str] = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar",
+     "toolbar", "dialog", "alertdialog", "alert", "tablist"}
+)  # fmt: skip
+
+#: Containers of an image and its caption.
+FIGURE_TAGS: frozenset[str] = frozenset({"figure", "figcaption", "picture"})
+
+# --------------------------------------------------------------------------
+# Class and id words (matched on lower-cased class + id, see boilerplate._hints)
+
+#: Substrings of class/id that mark furniture: navigation, sharing, contact
+#: cards, consent banners, related lists, bylines, captions, CMS widgets.
+NEGATIVE_SUBSTRINGS: tuple[str, ...] = (
+    "breadcrumb", "brodsmul", "cookie", "consent", "gdpr", "kakor", "newsletter",
+    "nyhetsbrev", "subscribe", "social", "share", "sharing", "dela-", "sidebar",
+    "footer", "sidfot", "masthead", "header", "related", "relaterad", "recommend",
+    "comment", "kommentar", "disqus", "promo", "sponsor", "advert", "banner",
+    "popup", "modal", "navigation", "navbar", "menu", "meny", "pagination", "pager",
+    "toolbar", "skip", "skiplink", "hopp", "print", "byline", "author", "dateline",
+    "timestamp", "caption", "bildtext", "credit", "photographer", "fotograf",
+    "tagcloud", "login", "signup", "outbrain", "taboola", "trending", "popular",
+    "more-stories", "jump", "contact", "kontakt", "readspeaker", "lyssna", "listen",
+    "rs_skip", "sv-archive", "sv-toc", "feedback", "rating", "betyg", "wp-caption",
+    "post-meta", "entry-meta", "article-meta", "metadata", "widget", "search",
+    "sok-", "site-info", "last-reviewed", "senast", "reviewed", "updated-date",
+    "page-info", "pageinfo", "tipsa", "tools", "verktyg", "card-list", "teaser",
+    "puff", "editor-info", "responsible", "ansvarig", "follow",
+    "boilerplate", "about-", "-about", "company-info", "organization-info",
+    "notice", "disclaimer", "adslot", "adunit", "ad-slot",
+    "dfp", "gallery-thumbs", "thumbnail-list", "visually-hidden", "sr-only",
+    "screen-reader", "a11y", "offscreen", "mobile-only", "visible-xs",
+    "hidden-lg", "hidden-md", "d-lg-none", "lg:hidden", "md:hidden",
+)  # fmt: skip
+
+#: Whole class/id tokens that mark furniture (too short to match as substrings).
+NEGATIVE_TOKENS: frozenset[str] = frozenset(
+    {"nav", "ad", "ads", "advert", "advertisement", "tags", "tag", "toc", "meta", "date",
+     "datum", "top", "foot", "aside", "extra", "note", "links", "mer", "more", "sr", "crumbs",
+     "lang", "language", "utility", "utils", "next", "prev", "previous", "cta"}
+)  # fmt: skip
+
+#: Substrings of class/id that mark the editorial text.
+POSITIVE_SUBSTRINGS: tuple[str, ...] = (
+    "article", "content", "main", "body", "text", "story", "entry", "post",
+    "prose", "richtext", "editorial", "brodtext", "artikel", "nyhet", "news",
+    "release", "pressmeddelande", "sv-text-portlet", "mainbody", "page-body",
+)  # fmt: skip
+
+#: Class/id tokens that mark the ingress (lead) of a release.
+LEAD_SUBSTRINGS: tuple[str, ...] = (
+    "lead", "ingress", "preamble", "introduction", "intro", "excerpt", "summary",
+    "standfirst", "deck", "dek", "sv-font-ingress",
+)  # fmt: skip
+
+#: Class tokens of elements that are hidden from every reader.
+HIDDEN_TOKENS: frozenset[str] = frozenset(
+    {"hidden", "hide", "is-hidden", "u-hidden", "d-none", "invisible", "sr-only",
+     "visually-hidden", "visuallyhidden", "screen-reader-text", "screenreader",
+     "element-invisible", "offscreen", "show-for-sr", "sr-text", "assistive-text",
+     "a11y-hidden", "rs_skip", "print-only", "only-print", "noprint-hidden"}
+)  # fmt: skip
+
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+# --------------------------------------------------------------------------
+# Text evidence
+
+#: Whole lines (lower case) that are furniture on any Swedish or English site.
+FURNITURE_LINES: frozenset[str] = frozenset(
+    {"lyssna", "läs upp", "skriv ut", "dela", "dela sidan", "dela artikeln", "share",
+     "print", "advertisement", "annons", "tipsa", "tipsa en vän", "tillbaka", "back",
+     "till toppen", "upp", "top", "facebook", "twitter", "linkedin", "x", "e-post",
+     "email", "mail", "instagram", "youtube", "kopiera länk", "copy link",
+     "read more", "läs mer", "visa fler", "show more", "load more", "menu", "meny",
+     "sök", "search", "stäng", "close"}
+)  # fmt: skip
+
+#: Starts of short lines (lower case) that are furniture whatever the markup.
+FURNITURE_LINE_PREFIXES: tuple[str, ...] = (
+    "gå direkt till", "hoppa till", "till huvudinnehåll", "skip to", "jump to",
+    "vi använder kakor", "vi använder cookies", "den här webbplatsen använder kakor",
+    "webbplatsen använder kakor", "denna webbplats använder", "vi skulle vilja använda",
+    "we use cookies", "this website uses cookies", "this site uses cookies",
+    "sidan senast granskad", "senast granskad", "sidan senast uppdaterad",
+    "senast uppdaterad", "sidan uppdaterades", "sidan publicerades", "sidansvarig",
+    "dela på", "dela:", "share on", "share this", "tipsa om sidan", "skicka ett tips",
+    "tipsa webbredaktionen", "denna nyhet är äldre än", "den här nyheten är äldre än",
+    "nyheten är äldre än", "den här sidan är äldre än", "this article is more than",
+    "read more:", "related:", "relaterat:", "foto:", "bild:", "photo:",
+    "image:", "illustration:", "publicerad:", "uppdaterad:", "published:", "updated:",
+    "taggar:", "ämnen:", "kategorier:", "tags:", "topics:",
+)  # fmt: skip
+
+#: Labels (lower case) that open a contact or responsibility block of the site
+#: template; with a phone number, e-mail or postal address after them the block
+#: is furniture ("Ansvarig förvaltning Kommunledningsförvaltningen ... Tel ...").
+CONTACT_LABELS: tuple[str, ...] = (
+    "ansvarig förvaltning", "ansvarig nämnd", "ansvarig enhet", "ansvarig avdelning",
+    "ansvarig för sidan", "kontaktcenter", "kontakta oss", "kontakta kommunen",
+    "besöksadress", "postadress", "växel:", "telefon växel",
+)  # fmt: skip
+
+#: Visible labels that announce the kind of a release.
+KIND_LABELS: dict[str, str] = {
+    "pressmeddelande": "Pressmeddelande",
+    "pressinbjudan": "Pressinbjudan",
+    "pressinformation": "Pressinformation",
+    "nyhet": "Nyhet",
+    "nyheter": "Nyhet",
+    "nyhetsartikel": "Nyhet",
+    "debattartikel": "Debattartikel",
+    "kungörelse": "Kungörelse",
+    "driftinformation": "Driftinformation",
+    "driftstörning": "Driftstörning",
+    "inbjudan": "Inbjudan",
+    "press release": "Pressmeddelande",
+    "news": "Nyhet",
+}
+
+# --------------------------------------------------------------------------
+# Metadata in <head>
+
+#: <meta> names/properties of the title, best first.
+TITLE_META: tuple[str, ...] = ("og:title", "twitter:title", "dc.title", "dcterms.title")
+
+#: <meta> names/properties of the site name (removed from the end of <title>).
+SITE_NAME_META: tuple[str, ...] = ("og:site_name", "application-name", "dc.publisher")
+
+#: <meta> names/properties carrying the publication date, by source.
+PUBLISHED_META: dict[str, tuple[str, ...]] = {
+    "meta": ("article:published_time", "og:published_time", "published_time",
+             "datepublished", "publishdate", "publish-date", "pubdate", "date"),
+    "dublin-core": ("dc.date", "dcterms.created", "dcterms.issued", "dc.date.issued",
+                    "dc.date.created", "dcterms.date"),
+}  # fmt: skip
+
+#: <meta> names/properties carrying the modification date, by source.
+UPDATED_META: dict[str, tuple[str, ...]] = {
+    "meta": ("article:modified_time", "og:updated_time", "og:modified_time",
+             "datemodified", "last-modified", "modified"),
+    "dublin-core": ("dcterms.modified", "dc.date.modified", "dc.modified"),
+}  # fmt: skip
+
+#: Document links, by file extension, with the MIME type guessed from it.
+ATTACHMENT_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "rtf": "application/rtf",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "zip": "application/zip",
+    "mp3": "audio/mpeg",
+    "mp4": "video/mp4",
+}
+
+#: Words of image file names and classes that mark logos and icons (not release images).
+ICON_WORDS: frozenset[str] = frozenset(
+    {"logo", "logotyp", "logotype", "icon", "icons", "ikon", "sprite", "favicon", "avatar",
+     "badge", "pixel", "spacer", "blank", "loader", "placeholder", "emoji", "arrow", "pil",
+     "facebook", "twitter", "instagram", "linkedin", "youtube", "rss", "custom-logo", "tracking"}
+)  # fmt: skip
