@@ -652,11 +652,12 @@ def extract_release(
         if i not in skip and seg.blocks[i].text != title and seg.blocks[i].text != lead
     ]
     body = "\n\n".join(texts)
-    if not title:
+    if not _LETTER_RE.search(title):
         # No <h1>, no og:title, no <title>: whatever text there is, it is no release.
         raise ExtractError("page holds no title (no <h1>, og:title or <title>)", url=url)
-    if not _LETTER_RE.search(body):
-        body = ""
+    if not _LETTER_RE.search(body) and not (lead and _LETTER_RE.search(lead)):
+        # An empty or broken page must never replace a good stored version.
+        raise ExtractError("page holds no release text (empty body)", url=url)
 
     canonical = url
     candidate = head.canonical or head.meta.get("og:url")

@@ -43,8 +43,9 @@ PAGE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">
 <main id="innehall"><article><h1>{title}</h1><p class="datum">Publicerad 2024-05-{day:02d}</p>
 <p>Kommunfullmäktige i Felby beslutade i kväll om {topic}. Beslutet fattades efter en lång
 debatt där flera partier lade fram egna förslag till förändringar.</p>
-<p>Arbetet börjar redan under hösten och ska vara klart inom två år, enligt förvaltningen.</p>
-<p>– Det här är ett viktigt steg för hela kommunen, säger kommunstyrelsens ordförande.</p>
+<p>Arbetet med {topic} börjar redan vecka {week} och ska vara klart inom {years} år,
+enligt förvaltningen.</p>
+<p>– Att {topic} nu blir av är ett viktigt steg, säger kommunalråd nummer {day}.</p>
 </article></main><footer><p>Felby kommun, 123 45 Felby</p></footer></body></html>"""
 
 FAULTS = {
@@ -63,7 +64,10 @@ FAULTS = {
 
 
 def page(slug: str, n: int) -> Respond:
-    return Respond(200, PAGE.format(title=f"Beslut om {slug}", day=n + 1, topic=slug))
+    return Respond(
+        200,
+        PAGE.format(title=f"Beslut om {slug}", day=n + 1, topic=slug, week=n + 10, years=n + 2),
+    )
 
 
 def listing(slugs: list[str]) -> Respond:
