@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the HTML template lines are long on purpose)
 """Crawl benchmarks (issue 4), each printed side by side with its anchor.
 
 1. No-change update over N simulated municipal sites, each on its own port
@@ -63,14 +64,21 @@ def build_site(folder: Path, index: int) -> None:
         )
         (public / "nyheter" / slug).mkdir()
         (public / "nyheter" / slug / "index.html").write_text(
-            TEMPLATE.format(title=title, name=name, date=date, body=body), "utf-8")
+            TEMPLATE.format(title=title, name=name, date=date, body=body), "utf-8"
+        )
         items.append(f'<li><a href="/nyheter/{slug}/">{title}</a> <span>{date}</span></li>')
-    listing = TEMPLATE.format(title="Nyheter", name=name, date="2025-09-01",
-                              body=f"<ul class=\"news-list\">{''.join(items)}</ul>")
+    listing = TEMPLATE.format(
+        title="Nyheter",
+        name=name,
+        date="2025-09-01",
+        body=f'<ul class="news-list">{"".join(items)}</ul>',
+    )
     (public / "nyheter" / "index.html").write_text(listing, "utf-8")
     (folder / "site.toml").write_text(
         f'id = "kommun{index:03d}"\nname = "{name}"\nlisting = "/nyheter/"\n'
-        f"releases = {RELEASES_PER_SITE}\n", "utf-8")
+        f"releases = {RELEASES_PER_SITE}\n",
+        "utf-8",
+    )
 
 
 def total_requests(servers: list[SiteServer]) -> int:
@@ -83,11 +91,13 @@ async def naive_crawl(servers: list[SiteServer], settings: Settings) -> None:
 
     gate = asyncio.Semaphore(settings.concurrency)
     async with Fetcher(settings) as fetcher:
+
         async def one(server: SiteServer) -> None:
             async with gate:
                 page = await fetcher.fetch(server.listing_url, purpose="listing")
-                listing = discover_listing(page.text, page.final_url,
-                                           content_type=page.content_type)
+                listing = discover_listing(
+                    page.text, page.final_url, content_type=page.content_type
+                )
                 for entry in listing.entries:
                     await fetcher.fetch(entry.url, purpose="release")
 
@@ -102,10 +112,12 @@ def bench_no_change(count: int, *, skip_naive: bool) -> None:
             build_site(root / f"site{index}", index)
             servers.append(stack.enter_context(SiteServer(load_site_info(root / f"site{index}"))))
         polite = Settings(user_agent="scraper-bench/1 (+https://example.org/bench)")
-        sources = tuple(Source(id=s.info.id, name=s.info.name, url=s.listing_url)
-                        for s in servers)
-        first = Config(path="<bench>", settings=Settings(delay=0.0,
-                       user_agent=polite.user_agent, concurrency=32), sources=sources)
+        sources = tuple(Source(id=s.info.id, name=s.info.name, url=s.listing_url) for s in servers)
+        first = Config(
+            path="<bench>",
+            settings=Settings(delay=0.0, user_agent=polite.user_agent, concurrency=32),
+            sources=sources,
+        )
         config = Config(path="<bench>", settings=polite, sources=sources)
         with Archive(root / "bench.db") as archive:
             started = time.perf_counter()
@@ -118,23 +130,31 @@ def bench_no_change(count: int, *, skip_naive: bool) -> None:
             ours = time.perf_counter() - started
             ours_requests = total_requests(servers) - before
             assert report.ok, [r for r in report.sources if not r.ok][:3]
-        print(f"\n## 1. No-change update, {count} sources on 127.0.0.1, default politeness "
-              f"(delay {polite.delay:.0f} s per host, concurrency {polite.concurrency})")
+        print(
+            f"\n## 1. No-change update, {count} sources on 127.0.0.1, default politeness "
+            f"(delay {polite.delay:.0f} s per host, concurrency {polite.concurrency})"
+        )
         print(f"(first crawl for set-up: {releases} releases in {first_seconds:.1f} s, delay 0)")
         print("| crawler | requests | requests/source | wall time (s) |")
         print("|---|---|---|---|")
-        print(f"| scraper update (incremental) | {ours_requests} | "
-              f"{ours_requests / count:.2f} | {ours:.1f} |")
+        print(
+            f"| scraper update (incremental) | {ours_requests} | "
+            f"{ours_requests / count:.2f} | {ours:.1f} |"
+        )
         if not skip_naive:
             before = total_requests(servers)
             started = time.perf_counter()
             asyncio.run(naive_crawl(servers, polite))
             naive = time.perf_counter() - started
             naive_requests = total_requests(servers) - before
-            print(f"| naive crawler (listing + every release) | {naive_requests} | "
-                  f"{naive_requests / count:.2f} | {naive:.1f} |")
-            print(f"\nratio: {naive_requests / max(ours_requests, 1):.1f}x fewer requests, "
-                  f"{naive / ours:.1f}x less time")
+            print(
+                f"| naive crawler (listing + every release) | {naive_requests} | "
+                f"{naive_requests / count:.2f} | {naive:.1f} |"
+            )
+            print(
+                f"\nratio: {naive_requests / max(ours_requests, 1):.1f}x fewer requests, "
+                f"{naive / ours:.1f}x less time"
+            )
 
 
 def bench_first_crawl() -> None:
@@ -147,6 +167,7 @@ def bench_first_crawl() -> None:
                 return func(*args, **kwargs)
             finally:
                 timings[name] += time.perf_counter() - started
+
         return wrapper
 
     original_fetch = Fetcher.fetch
@@ -162,8 +183,17 @@ def bench_first_crawl() -> None:
     crawl_module.extract_release = timed("extract", crawl_module.extract_release)
     crawl_module.learn_template = timed("learn template", crawl_module.learn_template)
     crawl_module.discover_listing = timed("discover", crawl_module.discover_listing)
-    for name in ("save_page", "save_release", "log_fetch", "remember_validators", "enqueue",
-                 "dequeue", "page_html", "mark_listed", "known_urls"):
+    for name in (
+        "save_page",
+        "save_release",
+        "log_fetch",
+        "remember_validators",
+        "enqueue",
+        "dequeue",
+        "page_html",
+        "mark_listed",
+        "known_urls",
+    ):
         setattr(store_module.Archive, name, timed("store", getattr(store_module.Archive, name)))
     servers = serve_sites(default_sites_dir())
     try:
@@ -187,8 +217,9 @@ def bench_first_crawl() -> None:
     waiting = total - local
     print("| stage | seconds | share of wall time |")
     print("|---|---|---|")
-    print(f"| fetch (network wait, overlapped across hosts) | {waiting:.3f} | "
-          f"{waiting / total:.0%} |")
+    print(
+        f"| fetch (network wait, overlapped across hosts) | {waiting:.3f} | {waiting / total:.0%} |"
+    )
     for name, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
         print(f"| {name} | {seconds:.3f} | {seconds / total:.0%} |")
     print(f"(requests' own durations summed over all hosts: {fetch_summed:.2f} s)")
@@ -203,8 +234,9 @@ def bench_first_crawl() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sources", type=int, default=300)
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--only", choices=["no-change", "first-crawl"])

@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_update_e2e import write_sources
 
 from scraper.localsites import SiteServer
-
-from test_update_e2e import write_sources
 
 pytestmark = pytest.mark.slow
 

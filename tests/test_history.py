@@ -15,13 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import site_dirs
 
 from scraper.crawl import reprocess, update
 from scraper.demo import fixture_config
 from scraper.localsites import SiteServer, load_site_info, path_for_url
 from scraper.store import Archive
-
-from conftest import site_dirs
 
 
 class Clock:

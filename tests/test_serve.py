@@ -366,3 +366,19 @@ def test_real_server_answers_a_search(server: str) -> None:
     )
     assert response.status_code == 200
     assert response.json()["rows"][0]["title"].startswith("Snöoväder")
+
+
+def test_release_document_drops_non_web_urls() -> None:
+    from scraper.datasette_plugin import release_document
+
+    document = release_document(
+        {"url": "javascript:alert(1)", "body": "Ett.\n\nTvå."},
+        images=[{"url": "javascript:alert(2)"}, {"url": "https://k.se/a.jpg"}],
+        attachments=[{"url": "data:text/html,x"}],
+        revisions=[],
+        events=[],
+    )
+    assert document["url"] is None
+    assert [i["url"] for i in document["images"]] == ["https://k.se/a.jpg"]
+    assert document["attachments"] == []
+    assert document["paragraphs"] == ["Ett.", "Två."]

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SITES
 
 from scraper.cli import cli
 from scraper.localsites import SiteServer
 from scraper.store import Archive
-
-from conftest import SITES
 
 
 def expected_paths(site_id: str) -> set[str]:

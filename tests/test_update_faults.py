@@ -123,8 +123,18 @@ def test_every_fault_is_recorded_and_a_clean_run_gets_everything(tmp_path: Path)
                     "('release', 'extract') ORDER BY id"
                 )
             }
-            for slug in ["flaky", "fel500", "reset", "trunkerad", "stor", "bomb", "seg",
-                         "loop", "bort", "tom"]:
+            for slug in [
+                "flaky",
+                "fel500",
+                "reset",
+                "trunkerad",
+                "stor",
+                "bomb",
+                "seg",
+                "loop",
+                "bort",
+                "tom",
+            ]:
                 outcome, error = outcomes[slug]
                 assert outcome == "failed" and error, (slug, outcome, error)
             assert outcomes["pdf"][0] == "skipped" and "application/pdf" in outcomes["pdf"][1]
