@@ -1,0 +1,14 @@
+"""The archive database: the only package that writes SQL.
+
+archive.py     Archive: opening, schema, the update lock (combines the rest)
+schema.py      tables, columns, keys and indexes as data
+crawlstate.py  runs, request log, sources, frontier, HTTP validators, robots.txt
+pages.py       raw pages (immutable, bodies stored once) and site templates
+releases.py    releases, revisions, URLs, media, history events
+reports.py     per-source health, counts, storage figures
+"""
+
+from .archive import Archive, utc_now
+from .releases import SaveOutcome
+
+__all__ = ["Archive", "SaveOutcome", "utc_now"]

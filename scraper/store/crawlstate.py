@@ -1,0 +1,201 @@
+"""What the crawler keeps between runs: runs, the request log, sources, the
+frontier of discovered URLs, HTTP validators and robots.txt answers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from ..fetch import RobotsTxt
+from ..records import ListingEntry, Page, Source
+
+
+class CrawlState:
+    """What the crawler keeps between runs: runs, the request log, sources, the"""
+
+    db: sqlite_utils.Database
+
+    # -- runs and logs
+
+    def start_run(self, options: dict[str, Any], *, now: str) -> int:
+        """Record the start of an update; runs left 'running' by a killed process are closed."""
+        with self.db.atomic():
+            self.db.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
+            cursor = self.db.execute(
+                "INSERT INTO runs (started, status, options, pid) VALUES (?, 'running', ?, ?)",
+                [now, json.dumps(options, ensure_ascii=False, sort_keys=True), os.getpid()],
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, *, status: str, summary: dict[str, Any], now: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?",
+                [now, status, json.dumps(summary, ensure_ascii=False), run_id],
+            )
+
+    def log_fetch(
+        self,
+        *,
+        run_id: int | None,
+        source: str | None,
+        url: str,
+        purpose: str,
+        status: int | None,
+        size: int | None,
+        elapsed: float | None,
+        attempts: int,
+        outcome: str,
+        error: str | None,
+        now: str,
+    ) -> None:
+        """Append one request outcome to the ``fetches`` log."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO fetches (run_id, source, url, purpose, status, bytes, elapsed, "
+                "attempts, outcome, error, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    run_id,
+                    source,
+                    url,
+                    purpose,
+                    status,
+                    size,
+                    None if elapsed is None else round(elapsed, 4),
+                    attempts,
+                    outcome,
+                    error,
+                    now,
+                ],
+            )
+
+    # -- sources
+
+    def sync_sources(self, sources: tuple[Source, ...] | list[Source]) -> None:
+        """Insert or update the configured sources (never deletes one)."""
+        with self.db.atomic():
+            for source in sources:
+                self.db.execute(
+                    "INSERT INTO sources (id, name, url, verified, overridden) VALUES (?,?,?,?,?) "
+                    "ON CONFLICT(id) DO UPDATE SET name=excluded.name, url=excluded.url, "
+                    "verified=excluded.verified, overridden=excluded.overridden",
+                    [
+                        source.id,
+                        source.name,
+                        source.url,
+                        int(source.verified),
+                        int(source.overridden),
+                    ],
+                )
+
+    def source_feed(self, source_id: str) -> str | None:
+        """The feed a source's listing announced, if one was seen."""
+        row = self.db.execute("SELECT feed_url FROM sources WHERE id = ?", [source_id]).fetchone()
+        return row[0] if row else None
+
+    def set_source_feed(self, source_id: str, feed_url: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE sources SET feed_url = ? WHERE id = ?", [feed_url, source_id])
+
+    def record_source_result(self, source_id: str, *, error: str | None, now: str) -> None:
+        with self.db.atomic():
+            if error is None:
+                self.db.execute(
+                    "UPDATE sources SET last_run = ?, last_success = ? WHERE id = ?",
+                    [now, now, source_id],
+                )
+            else:
+                self.db.execute(
+                    "UPDATE sources SET last_run = ?, last_failure = ?, last_error = ? "
+                    "WHERE id = ?",
+                    [now, now, error, source_id],
+                )
+
+    # -- frontier
+
+    def enqueue(self, source: str, entries: list[ListingEntry], *, now: str) -> None:
+        """Remember discovered release URLs until they are fetched and stored."""
+        with self.db.atomic():
+            for entry in entries:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO frontier (url, source, title, published, kind, "
+                    "discovered_at, attempts) VALUES (?,?,?,?,?,?,0)",
+                    [entry.url, source, entry.title, entry.published, entry.kind, now],
+                )
+
+    def pending(self, source: str, *, max_attempts: int) -> list[ListingEntry]:
+        """Discovered URLs of ``source`` not stored yet (fewer than max_attempts failures)."""
+        rows = self.db.execute(
+            "SELECT url, title, published, kind FROM frontier WHERE source = ? AND attempts < ? "
+            "ORDER BY discovered_at, rowid",
+            [source, max_attempts],
+        ).fetchall()
+        return [ListingEntry(url=r[0], title=r[1], published=r[2], kind=r[3]) for r in rows]
+
+    def dequeue(self, url: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM frontier WHERE url = ?", [url])
+
+    def note_attempt(self, url: str, *, error: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE frontier SET attempts = attempts + 1, last_error = ? WHERE url = ?",
+                [error, url],
+            )
+
+    # -- HTTP cache
+
+    def cache_validators(self, url: str) -> tuple[str | None, str | None]:
+        """ETag and Last-Modified last seen for ``url``."""
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def remember_validators(self, page: Page) -> None:
+        """Keep a 200 response's validators for the next conditional request."""
+        if page.status != 200:
+            return
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at, body_hash) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
+                "last_modified=excluded.last_modified, status=excluded.status, "
+                "fetched_at=excluded.fetched_at, body_hash=excluded.body_hash",
+                [
+                    page.url,
+                    page.etag,
+                    page.last_modified,
+                    page.status,
+                    page.fetched_at,
+                    hashlib.sha256(page.content).hexdigest(),
+                ],
+            )
+
+    def forget_validators(self, url: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+
+    def load_robots(self, *, now: str, max_age_hours: float) -> list[RobotsTxt]:
+        """robots.txt answers young enough to be reused instead of asked again."""
+        cutoff = (
+            datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(hours=max_age_hours)
+        ).strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows = self.db.execute(
+            "SELECT url, status, text, fetched_at FROM robots WHERE fetched_at >= ?", [cutoff]
+        ).fetchall()
+        return [RobotsTxt(url=r[0], status=r[1], text=r[2], fetched_at=r[3]) for r in rows]
+
+    def save_robots(self, answers: tuple[RobotsTxt, ...] | list[RobotsTxt]) -> None:
+        with self.db.atomic():
+            for answer in answers:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO robots (url, status, text, fetched_at) "
+                    "VALUES (?,?,?,?)",
+                    [answer.url, answer.status, answer.text, answer.fetched_at],
+                )

@@ -1,0 +1,126 @@
+"""Raw pages as fetched (immutable, bodies stored once) and learned site templates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+
+import sqlite_utils
+import zstandard
+
+from ..errors import StorageError
+from ..records import Page, SiteTemplate
+
+_COMPRESSOR = zstandard.ZstdCompressor(level=10)
+
+
+class PageStore:
+    """Raw pages as fetched (immutable, bodies stored once) and learned site templates."""
+
+    db: sqlite_utils.Database
+
+    # -- raw pages
+
+    def save_page(self, page: Page, *, source: str, run_id: int | None) -> int:
+        """Store a fetched page as fetched; identical bodies are stored once."""
+        body_hash = hashlib.sha256(page.content).hexdigest()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO bodies (hash, size, compression, data) VALUES (?,?,?,?)",
+                [body_hash, len(page.content), "zstd", _COMPRESSOR.compress(page.content)],
+            )
+            cursor = self.db.execute(
+                "INSERT INTO pages (source, url, final_url, status, headers, fetched_at, "
+                "body_hash, encoding, run_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    source,
+                    page.url,
+                    page.final_url,
+                    page.status,
+                    json.dumps(page.headers, ensure_ascii=False),
+                    page.fetched_at,
+                    body_hash,
+                    page.encoding,
+                    run_id,
+                ],
+            )
+        return int(cursor.lastrowid)
+
+    def page_html(self, page_id: int) -> tuple[str, str]:
+        """(final URL, decoded HTML) of a stored raw page."""
+        row = self.db.execute(
+            "SELECT p.final_url, p.encoding, b.data, b.compression FROM pages p "
+            "JOIN bodies b ON b.hash = p.body_hash WHERE p.id = ?",
+            [page_id],
+        ).fetchone()
+        if row is None:
+            raise StorageError(f"no stored page {page_id}")
+        final_url, encoding, data, compression = row
+        raw = zstandard.ZstdDecompressor().decompress(data) if compression == "zstd" else data
+        try:
+            return final_url, raw.decode(encoding or "utf-8", errors="replace")
+        except LookupError:
+            return final_url, raw.decode("utf-8", errors="replace")
+
+    def page_body_hash(self, page_id: int | None) -> str | None:
+        if page_id is None:
+            return None
+        row = self.db.execute("SELECT body_hash FROM pages WHERE id = ?", [page_id]).fetchone()
+        return row[0] if row else None
+
+    def release_pages(self, source: str, *, limit: int = 300) -> Iterator[tuple[str, str]]:
+        """(url, html) of the newest stored page of each release of ``source``."""
+        rows = self.db.execute(
+            "SELECT page_id FROM releases WHERE source = ? AND page_id IS NOT NULL "
+            "ORDER BY COALESCE(published, first_seen) DESC LIMIT ?",
+            [source, limit],
+        ).fetchall()
+        for (page_id,) in rows:
+            yield self.page_html(page_id)
+
+    def unextracted_pages(self, source: str) -> list[int]:
+        """Release pages fetched with status 200 that no release points at yet.
+
+        These are the pages of a run that was killed between fetching and
+        extracting (or pages whose extraction failed); the next run retries them.
+        """
+        rows = self.db.execute(
+            "SELECT p.id FROM pages p WHERE p.source = ? AND p.status = 200 "
+            "AND p.id = (SELECT MAX(p2.id) FROM pages p2 WHERE p2.url = p.url) "
+            "AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.page_id = p.id) "
+            "AND NOT EXISTS (SELECT 1 FROM fetches f WHERE f.url = p.url AND f.outcome = "
+            "'failed' AND f.purpose = 'extract' AND f.at >= p.fetched_at) ORDER BY p.id",
+            [source],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    # -- templates
+
+    def save_template(self, template: SiteTemplate) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO site_templates (source, pages, blocks, threshold, learned_at) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET pages=excluded.pages, "
+                "blocks=excluded.blocks, threshold=excluded.threshold, "
+                "learned_at=excluded.learned_at",
+                [
+                    template.source,
+                    template.pages,
+                    json.dumps(template.blocks),
+                    template.threshold,
+                    template.learned_at,
+                ],
+            )
+
+    def load_template(self, source: str) -> SiteTemplate | None:
+        row = self.db.execute(
+            "SELECT pages, blocks, threshold, learned_at FROM site_templates WHERE source = ?",
+            [source],
+        ).fetchone()
+        if row is None:
+            return None
+        blocks = tuple((fp, float(share)) for fp, share in json.loads(row[1]))
+        return SiteTemplate(
+            source=source, pages=row[0], blocks=blocks, threshold=row[2], learned_at=row[3]
+        )

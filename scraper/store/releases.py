@@ -1,0 +1,344 @@
+"""Releases, their revisions, URLs, media and history events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+import zstandard
+
+from .. import search
+from ..diff import word_diff
+from ..records import RefetchSchedule, Release
+
+#: What save_release did: "new", "changed" (a revision was kept),
+#: "updated" (same publication, new extraction), "unchanged".
+SaveOutcome = str
+
+
+class ReleaseStore:
+    """Releases, their revisions, URLs, media and history events."""
+
+    db: sqlite_utils.Database
+
+    # -- releases
+
+    def known_urls(self, source: str) -> set[str]:
+        """Every URL at which a release of ``source`` has been seen."""
+        rows = self.db.execute(
+            "SELECT u.url FROM release_urls u JOIN releases r ON r.id = u.release_id "
+            "WHERE r.source = ?",
+            [source],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def release_for_url(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT r.* FROM release_urls u JOIN releases r ON r.id = u.release_id WHERE u.url = ?",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        columns = [d[0] for d in self.db.execute("SELECT * FROM releases LIMIT 0").description]
+        return dict(zip(columns, row, strict=True))
+
+    def mark_listed(self, urls: list[str], *, now: str) -> None:
+        """Note that these release URLs were seen on their listing now."""
+        with self.db.atomic():
+            for url in urls:
+                self.db.execute(
+                    "UPDATE releases SET last_listed = ?, last_seen = ? WHERE id = "
+                    "(SELECT release_id FROM release_urls WHERE url = ?)",
+                    [now, now, url],
+                )
+
+    def save_release(
+        self,
+        release: Release,
+        *,
+        source: str,
+        page_id: int | None,
+        extractor_version: str,
+        now: str,
+        revise: bool = True,
+        seen: bool = True,
+        aliases: tuple[str, ...] = (),
+    ) -> tuple[int, SaveOutcome]:
+        """Insert or update one release and its images and attachments, atomically.
+
+        The release is found by any URL it was seen at (fetched URL, final URL
+        after redirects, canonical URL; ``aliases`` adds more). When its content
+        changed on the site, the stored version moves to ``revisions`` with a
+        word diff against the new one.
+        With ``revise=False`` (the same raw page run through a newer extractor)
+        a different result updates the release in place without a revision.
+        ``seen=False`` (re-extraction without a fetch) leaves the seen and
+        fetched times alone.
+        Returns (release id, outcome).
+        """
+        urls = [u for u in dict.fromkeys([release.canonical_url, release.url, *aliases]) if u]
+        with self.db.atomic():
+            existing = None
+            for url in urls:
+                existing = self.release_for_url(url)
+                if existing:
+                    break
+            fields = self._release_fields(release, page_id, extractor_version)
+            if existing is None:
+                cursor = self.db.execute(
+                    "INSERT INTO releases (source, url, first_seen, last_seen, last_fetched, "
+                    "version_seen, "
+                    + ", ".join(fields)
+                    + ") VALUES (?,?,?,?,?,?,"
+                    + ",".join("?" * len(fields))
+                    + ")",
+                    [source, release.canonical_url, now, now, now, now, *fields.values()],
+                )
+                release_id = int(cursor.lastrowid)
+                outcome = "new"
+            else:
+                release_id = existing["id"]
+                outcome = self._update_release(
+                    existing, release, fields, now=now, revise=revise, seen=seen
+                )
+            for url in urls:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) "
+                    "VALUES (?,?,?)",
+                    [url, release_id, now],
+                )
+            if outcome != "unchanged" or existing is None:
+                self._replace_media(release_id, release)
+        return release_id, outcome
+
+    def _release_fields(
+        self, release: Release, page_id: int | None, extractor_version: str
+    ) -> dict[str, Any]:
+        return {
+            "title": release.title,
+            "kind": release.kind,
+            "published": release.published,
+            "published_source": release.published_source,
+            "updated": release.updated,
+            "updated_source": release.updated_source,
+            "lead": release.lead,
+            "body": release.body,
+            "language": release.language,
+            "year": _year(release.published),
+            "content_hash": release.content_hash,
+            "extractor_version": extractor_version,
+            "page_id": page_id,
+            "stems": search.stem_document(release.title, release.lead, release.body),
+        }
+
+    def _update_release(
+        self,
+        existing: dict[str, Any],
+        release: Release,
+        fields: dict[str, Any],
+        *,
+        now: str,
+        revise: bool,
+        seen: bool,
+    ) -> SaveOutcome:
+        release_id = existing["id"]
+        changed = existing["content_hash"] != release.content_hash
+        if changed and revise:
+            self.db.execute(
+                "INSERT INTO revisions (release_id, title, lead, body, published, content_hash, "
+                "first_seen, last_seen, page_id, diff) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    release_id,
+                    existing["title"],
+                    existing["lead"],
+                    existing["body"],
+                    existing["published"],
+                    existing["content_hash"],
+                    existing["version_seen"] or existing["first_seen"],
+                    existing["last_seen"],
+                    existing["page_id"],
+                    _revision_diff(existing, release),
+                ],
+            )
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [
+                    release_id,
+                    now,
+                    "changed",
+                    f"content hash {existing['content_hash'][:12]} -> {release.content_hash[:12]}",
+                ],
+            )
+        assignments = dict(fields)
+        if seen:
+            assignments.update(last_seen=now, last_fetched=now)
+        if changed and revise:
+            assignments.update(changed_at=now, version_seen=now)
+        if existing["url"] != release.canonical_url and seen:
+            assignments["url"] = release.canonical_url
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [release_id, now, "moved", f"{existing['url']} -> {release.canonical_url}"],
+            )
+        if existing["removed_at"] and seen:
+            assignments.update(removed_at=None, removal_evidence=None)
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [release_id, now, "restored", f"answered {release.url} again"],
+            )
+        self.db.execute(
+            "UPDATE releases SET " + ", ".join(f"{k} = ?" for k in assignments) + " WHERE id = ?",
+            [*assignments.values(), release_id],
+        )
+        if changed:
+            return "changed" if revise else "updated"
+        return "unchanged"
+
+    def _replace_media(self, release_id: int, release: Release) -> None:
+        self.db.execute("DELETE FROM images WHERE release_id = ?", [release_id])
+        self.db.execute("DELETE FROM attachments WHERE release_id = ?", [release_id])
+        for position, image in enumerate(release.images):
+            self.db.execute(
+                "INSERT INTO images (release_id, position, url, alt, caption) VALUES (?,?,?,?,?)",
+                [release_id, position, image.url, image.alt, image.caption],
+            )
+        for position, attachment in enumerate(release.attachments):
+            self.db.execute(
+                "INSERT INTO attachments (release_id, position, url, title, mime_type) "
+                "VALUES (?,?,?,?,?)",
+                [release_id, position, attachment.url, attachment.title, attachment.mime_type],
+            )
+
+    def mark_due_if_updated(self, url: str, *, updated: str) -> None:
+        """A feed or sitemap says the release changed after our last fetch: re-check it."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE releases SET last_fetched = NULL WHERE id = "
+                "(SELECT release_id FROM release_urls WHERE url = ?) AND last_fetched < ?",
+                [url, updated],
+            )
+
+    def touch_release(self, url: str, *, now: str) -> None:
+        """A re-check found the release as it was (304 or same content)."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE releases SET last_seen = ?, last_fetched = ? WHERE id = "
+                "(SELECT release_id FROM release_urls WHERE url = ?)",
+                [now, now, url],
+            )
+
+    def note_moved(self, url: str, final_url: str, *, now: str) -> None:
+        """The release at ``url`` now answers at ``final_url`` (a redirect): keep both."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT r.id, r.url FROM release_urls u JOIN releases r ON r.id = u.release_id "
+                "WHERE u.url = ?",
+                [url],
+            ).fetchone()
+            if (
+                row is None
+                or self.db.execute(
+                    "SELECT 1 FROM release_urls WHERE url = ?", [final_url]
+                ).fetchone()
+            ):
+                return
+            self.db.execute(
+                "INSERT INTO release_urls (url, release_id, first_seen) VALUES (?,?,?)",
+                [final_url, row[0], now],
+            )
+            if row[1] == url:
+                self.db.execute("UPDATE releases SET url = ? WHERE id = ?", [final_url, row[0]])
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [row[0], now, "moved", f"{url} -> {final_url} (redirect)"],
+            )
+
+    def mark_removed(self, url: str, *, evidence: str, now: str) -> bool:
+        """Mark the release at ``url`` removed (kept, never deleted); True if newly marked."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT r.id, r.removed_at FROM release_urls u JOIN releases r "
+                "ON r.id = u.release_id WHERE u.url = ?",
+                [url],
+            ).fetchone()
+            if row is None or row[1]:
+                if row:
+                    self.db.execute(
+                        "UPDATE releases SET last_fetched = ? WHERE id = ?", [now, row[0]]
+                    )
+                return False
+            self.db.execute(
+                "UPDATE releases SET removed_at = ?, removal_evidence = ?, last_fetched = ? "
+                "WHERE id = ?",
+                [now, evidence, now, row[0]],
+            )
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [row[0], now, "removed", evidence],
+            )
+        return True
+
+    def releases_due(
+        self, source: str, *, now: str, schedule: RefetchSchedule, exclude: set[str]
+    ) -> list[str]:
+        """URLs of known releases whose re-check is due, young ones more often."""
+        current = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        due = []
+        rows = self.db.execute(
+            "SELECT url, COALESCE(published, first_seen), last_fetched, removed_at "
+            "FROM releases WHERE source = ?",
+            [source],
+        ).fetchall()
+        for url, born, last_fetched, removed_at in rows:
+            if url in exclude:
+                continue
+            age = _days_between(born, current)
+            if age is None:
+                age = schedule.middle_days
+            if age < schedule.young_days:
+                every = schedule.young_every
+            elif age < schedule.middle_days:
+                every = schedule.middle_every
+            else:
+                every = schedule.old_every
+            if removed_at:
+                every = max(every, schedule.middle_every)
+            since = _days_between(last_fetched, current)
+            if since is None or since >= every:
+                due.append(url)
+        return due
+
+
+def _revision_diff(existing: dict[str, Any], release: Release) -> str:
+    parts = []
+    if (existing["title"] or "") != release.title:
+        parts.append("Rubrik: " + word_diff(existing["title"] or "", release.title))
+    if (existing["published"] or "") != (release.published or ""):
+        parts.append(f"Publicerad: [-{existing['published']}-] {{+{release.published}+}}")
+    if (existing["lead"] or "") != (release.lead or ""):
+        parts.append("Ingress: " + word_diff(existing["lead"] or "", release.lead or ""))
+    if (existing["body"] or "") != release.body:
+        parts.append(word_diff(existing["body"] or "", release.body))
+    return "\n\n".join(p for p in parts if p)
+
+
+def _days_between(value: str | None, current: datetime) -> float | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (current - moment).total_seconds() / 86400
+
+
+def _year(published: str | None) -> int | None:
+    if published and len(published) >= 4 and published[:4].isdigit():
+        return int(published[:4])
+    return None
+
+
+_COMPRESSOR = zstandard.ZstdCompressor(level=10)

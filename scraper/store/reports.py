@@ -1,0 +1,106 @@
+"""The operator's figures: per-source health, counts and storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+
+class Reports:
+    """The operator's figures: per-source health, counts and storage."""
+
+    db: sqlite_utils.Database
+
+    # -- reporting
+
+    def source_status(self) -> list[dict[str, Any]]:
+        """Per source: last success and failure, releases, newest release, usual gap."""
+        rows = self.db.execute(
+            "SELECT s.id, s.name, s.url, s.verified, s.overridden, s.last_run, s.last_success, "
+            "s.last_failure, s.last_error, COUNT(r.id), MAX(r.published), MAX(r.first_seen), "
+            "SUM(r.removed_at IS NOT NULL) FROM sources s LEFT JOIN releases r "
+            "ON r.source = s.id GROUP BY s.id ORDER BY s.id"
+        ).fetchall()
+        keys = [
+            "id",
+            "name",
+            "url",
+            "verified",
+            "overridden",
+            "last_run",
+            "last_success",
+            "last_failure",
+            "last_error",
+            "releases",
+            "newest",
+            "last_new",
+            "removed",
+        ]
+        result = []
+        for row in rows:
+            item = dict(zip(keys, row, strict=True))
+            item["usual_gap_days"] = self._usual_gap(item["id"])
+            result.append(item)
+        return result
+
+    def _usual_gap(self, source: str) -> float | None:
+        """Median days between consecutive releases of a source (None: too few)."""
+        dates = [
+            row[0][:10]
+            for row in self.db.execute(
+                "SELECT published FROM releases WHERE source = ? AND published IS NOT NULL "
+                "ORDER BY published DESC LIMIT 50",
+                [source],
+            ).fetchall()
+        ]
+        gaps = []
+        for newer, older in zip(dates, dates[1:], strict=False):
+            try:
+                gaps.append((datetime.fromisoformat(newer) - datetime.fromisoformat(older)).days)
+            except ValueError:
+                continue
+        if len(gaps) < 3:
+            return None
+        gaps.sort()
+        return float(gaps[len(gaps) // 2])
+
+    def release_count(self, source: str | None = None) -> int:
+        if source is None:
+            return int(self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0])
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM releases WHERE source = ?", [source]).fetchone()[
+                0
+            ]
+        )
+
+    def releases_for_reprocess(
+        self, *, source: str | None = None, since: str | None = None
+    ) -> list[tuple[int, str, int]]:
+        """(release id, source, page id) of releases that have a stored raw page."""
+        sql = "SELECT id, source, page_id FROM releases WHERE page_id IS NOT NULL"
+        params: list[Any] = []
+        if source:
+            sql += " AND source = ?"
+            params.append(source)
+        if since:
+            sql += " AND COALESCE(published, first_seen) >= ?"
+            params.append(since)
+        return [tuple(row) for row in self.db.execute(sql + " ORDER BY id", params).fetchall()]
+
+    def storage_figures(self) -> dict[str, int]:
+        """Bytes used by raw pages (compressed and not) and extracted text."""
+        raw = self.db.execute(
+            "SELECT COALESCE(SUM(size),0), COALESCE(SUM(LENGTH(data)),0) FROM bodies"
+        ).fetchone()
+        text = self.db.execute(
+            "SELECT COALESCE(SUM(LENGTH(CAST(COALESCE(title,'') || COALESCE(lead,'') || "
+            "COALESCE(body,'') AS BLOB))),0), COUNT(*) FROM releases"
+        ).fetchone()
+        return {
+            "raw_bytes": raw[0],
+            "raw_compressed_bytes": raw[1],
+            "text_bytes": text[0],
+            "releases": text[1],
+        }

@@ -1,0 +1,224 @@
+"""The archive's schema as data: tables, columns, keys and indexes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from .. import search
+
+SCHEMA_VERSION = 1
+
+#: The archive's tables: columns (name -> type), primary key, foreign keys.
+#: New columns are added to an existing database on open; nothing is dropped.
+TABLES: dict[str, dict[str, Any]] = {
+    "sources": {
+        "columns": {
+            "id": str,
+            "name": str,
+            "url": str,
+            "verified": int,
+            "overridden": int,
+            "feed_url": str,
+            "last_run": str,
+            "last_success": str,
+            "last_failure": str,
+            "last_error": str,
+        },
+        "pk": "id",
+    },
+    "pages": {
+        "columns": {
+            "id": int,
+            "source": str,
+            "url": str,
+            "final_url": str,
+            "status": int,
+            "headers": str,
+            "fetched_at": str,
+            "body_hash": str,
+            "encoding": str,
+            "run_id": int,
+        },
+        "pk": "id",
+    },
+    "bodies": {
+        "columns": {"hash": str, "size": int, "compression": str, "data": bytes},
+        "pk": "hash",
+    },
+    "releases": {
+        "columns": {
+            "id": int,
+            "source": str,
+            "url": str,
+            "title": str,
+            "kind": str,
+            "published": str,
+            "published_source": str,
+            "updated": str,
+            "updated_source": str,
+            "lead": str,
+            "body": str,
+            "language": str,
+            "year": int,
+            "first_seen": str,
+            "last_seen": str,
+            "last_fetched": str,
+            "content_hash": str,
+            "version_seen": str,
+            "changed_at": str,
+            "removed_at": str,
+            "removal_evidence": str,
+            "last_listed": str,
+            "extractor_version": str,
+            "page_id": int,
+            "stems": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("source", "sources", "id"), ("page_id", "pages", "id")],
+    },
+    "release_urls": {
+        "columns": {"url": str, "release_id": int, "first_seen": str},
+        "pk": "url",
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "images": {
+        "columns": {"release_id": int, "position": int, "url": str, "alt": str, "caption": str},
+        "pk": ("release_id", "position"),
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "attachments": {
+        "columns": {"release_id": int, "position": int, "url": str, "title": str, "mime_type": str},
+        "pk": ("release_id", "position"),
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "revisions": {
+        "columns": {
+            "id": int,
+            "release_id": int,
+            "title": str,
+            "lead": str,
+            "body": str,
+            "published": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "page_id": int,
+            "diff": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "events": {
+        "columns": {"id": int, "release_id": int, "at": str, "event": str, "evidence": str},
+        "pk": "id",
+        "foreign_keys": [("release_id", "releases", "id")],
+    },
+    "frontier": {
+        "columns": {
+            "url": str,
+            "source": str,
+            "title": str,
+            "published": str,
+            "kind": str,
+            "discovered_at": str,
+            "attempts": int,
+            "last_error": str,
+        },
+        "pk": "url",
+    },
+    "http_cache": {
+        "columns": {
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "status": int,
+            "fetched_at": str,
+            "body_hash": str,
+        },
+        "pk": "url",
+    },
+    "robots": {
+        "columns": {"url": str, "status": int, "text": str, "fetched_at": str},
+        "pk": "url",
+    },
+    "site_templates": {
+        "columns": {
+            "source": str,
+            "pages": int,
+            "blocks": str,
+            "threshold": float,
+            "learned_at": str,
+        },
+        "pk": "source",
+    },
+    "runs": {
+        "columns": {
+            "id": int,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "options": str,
+            "pid": int,
+            "summary": str,
+        },
+        "pk": "id",
+    },
+    "fetches": {
+        "columns": {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "url": str,
+            "purpose": str,
+            "status": int,
+            "bytes": int,
+            "elapsed": float,
+            "attempts": int,
+            "outcome": str,
+            "error": str,
+            "at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("run_id", "runs", "id")],
+    },
+}
+
+INDEXES: list[tuple[str, list[str]]] = [
+    ("releases", ["source"]),
+    ("releases", ["published"]),
+    ("releases", ["removed_at"]),
+    ("releases", ["changed_at"]),
+    ("releases", ["page_id"]),
+    ("pages", ["url"]),
+    ("pages", ["source"]),
+    ("revisions", ["release_id"]),
+    ("events", ["release_id"]),
+    ("fetches", ["run_id"]),
+    ("fetches", ["source", "at"]),
+    ("fetches", ["url"]),
+    ("release_urls", ["release_id"]),
+    ("frontier", ["source"]),
+]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns and indexes (never drops or alters one)."""
+    with db.atomic():
+        for name, table in TABLES.items():
+            if db[name].exists():
+                present = set(db[name].columns_dict)
+                for column, kind in table["columns"].items():
+                    if column not in present:
+                        db[name].add_column(column, kind)
+            else:
+                db[name].create(
+                    table["columns"],
+                    pk=table["pk"],
+                    foreign_keys=table.get("foreign_keys", []),
+                )
+        for name, columns in INDEXES:
+            db[name].create_index(columns, if_not_exists=True)
+    search.ensure_search_index(db)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
