@@ -75,7 +75,7 @@ _EXPORTS = {
     "learn_template": "boilerplate",
     "load_config": "config",
     "parse_config": "config",
-    "reprocess": "crawl",
+    "reprocess": "reprocess",
     "run_update": "crawl",
     "update": "crawl",
 }

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from .config import load_config
-from .crawl import RunReport, reprocess, update
+from .crawl import RunReport, update
 from .errors import ConfigError, LockedError, ScraperError, StorageError
 from .records import SourceReport
+from .reprocess import reprocess
 from .store import Archive
 
 EXIT_SOURCE_FAILED = 1

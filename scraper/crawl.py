@@ -13,20 +13,20 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from .boilerplate import learn_template
-from .discover import discover_listing
 from .errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
 from .extract import EXTRACTOR_VERSION, extract_release
 from .fetch import Fetcher, RequestRecord
-from .records import Config, Listing, ListingEntry, Page, Source, SourceReport
+from .records import Config, ListingEntry, Page, SiteTemplate, Source, SourceReport
+from .reprocess import reextract_page
 from .store import Archive, utc_now
+from .walk import ListingWalk
 
-__all__ = ["RunReport", "reprocess", "run_update", "update"]
+__all__ = ["RunReport", "run_update", "update"]
 
 #: Raw pages of a source the template is learned from at most.
 TEMPLATE_SAMPLE = 300
@@ -216,7 +216,8 @@ class _Job:
     async def _process(self, source: Source, tally: _Tally) -> None:
         known = self.archive.known_urls(source.id)
         queued = {e.url for e in self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)}
-        new_entries = await self._discover(source, known | queued, tally)
+        walk = ListingWalk(archive=self.archive, fetch=self._fetch, full=self.full, now=self.now)
+        new_entries = await walk.new_entries(source, known | queued, tally)
         # Discovered URLs go to the frontier first: a run killed before it fetched
         # them leaves them there for the next run, whatever the listing then answers.
         self.archive.enqueue(source.id, new_entries, now=self.now())
@@ -244,113 +245,6 @@ class _Job:
             for page_id in dict.fromkeys(page_ids):
                 self._extract_and_save(source, page_id, template, tally)
 
-    # ------------------------------------------------------------------ discovery
-
-    async def _discover(self, source: Source, known: set[str], tally: _Tally) -> list[ListingEntry]:
-        """Return the entries of the source's listing, feed or sitemap not known yet.
-
-        When the listing announced a feed, later runs read the feed first: one
-        conditional request answers "nothing new" (304) or names the new
-        releases; only a feed with no known entry at all (a gap longer than
-        the feed) sends the walk back to the listing pages.
-        """
-        feed_url = None if self.full else self.archive.source_feed(source.id)
-        if feed_url and feed_url != source.url:
-            fresh = await self._discover_from_feed(source, feed_url, known, tally)
-            if fresh is not None:
-                return fresh
-        return await self._walk_listing(source, known, tally)
-
-    async def _discover_from_feed(
-        self, source: Source, feed_url: str, known: set[str], tally: _Tally
-    ) -> list[ListingEntry] | None:
-        """New entries from the feed, or None when the listing must be walked."""
-        page = await self._fetch(
-            source, feed_url, purpose="listing", conditional=True, required=False
-        )
-        if page is None:
-            return None
-        if page.not_modified:
-            tally.not_modified += 1
-            return []
-        listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
-        entries = [e for e in listing.entries if _same_site(e.url, source.url)]
-        if listing.format not in ("rss", "atom") or not entries:
-            self.archive.set_source_feed(source.id, None)
-            return None
-        fresh = self._take(entries, known, {}, tally)
-        if len(fresh) == len(entries):
-            return None
-        self.archive.remember_validators(page)
-        return fresh
-
-    async def _walk_listing(
-        self, source: Source, known: set[str], tally: _Tally
-    ) -> list[ListingEntry]:
-        """Walk the listing pages until one holds nothing new (or max_pages)."""
-        found: dict[str, ListingEntry] = {}
-        url: str | None = source.url
-        seen_pages: set[str] = set()
-        while url and len(seen_pages) < source.max_pages and url not in seen_pages:
-            first = not seen_pages
-            seen_pages.add(url)
-            page = await self._fetch(
-                source, url, purpose="listing", conditional=first and not self.full, required=first
-            )
-            if page is None:
-                break
-            if page.not_modified:
-                tally.not_modified += 1
-                break
-            listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
-            if first and listing.feed_urls:
-                self.archive.set_source_feed(source.id, listing.feed_urls[0])
-            if listing.format == "sitemap-index":
-                entries = await self._expand_sitemap_index(source, listing)
-            else:
-                entries = list(listing.entries)
-            site_entries = [e for e in entries if _same_site(e.url, source.url)]
-            fresh = self._take(site_entries, known, found, tally)
-            if first:
-                self.archive.remember_validators(page)
-            if not fresh and not self.full:
-                break
-            url = listing.next_url
-        return list(found.values())
-
-    def _take(
-        self,
-        entries: list[ListingEntry],
-        known: set[str],
-        found: dict[str, ListingEntry],
-        tally: _Tally,
-    ) -> list[ListingEntry]:
-        """Note the known entries as listed and return (and collect) the new ones."""
-        fresh = [e for e in entries if e.url not in known and e.url not in found]
-        listed = [e.url for e in entries if e.url in known]
-        if listed:
-            self.archive.mark_listed(listed, now=self.now())
-        if not self.full:
-            for entry in entries:
-                if entry.url in known and entry.updated:
-                    self.archive.mark_due_if_updated(entry.url, updated=entry.updated)
-        tally.discovered += len(entries)
-        for entry in fresh:
-            found[entry.url] = entry
-        return fresh
-
-    async def _expand_sitemap_index(self, source: Source, listing: Listing) -> list[ListingEntry]:
-        entries: list[ListingEntry] = []
-        for child in listing.entries:
-            page = await self._fetch(
-                source, child.url, purpose="listing", conditional=False, required=False
-            )
-            if page is None or page.not_modified:
-                continue
-            sub = discover_listing(page.text, page.final_url, content_type=page.content_type)
-            entries.extend(sub.entries)
-        return entries
-
     # ------------------------------------------------------------------ fetching
 
     async def _fetch(
@@ -368,42 +262,67 @@ class _Job:
                 purpose=purpose,
             )
         except FetchError as exc:
-            self._log(
-                source,
-                url,
-                purpose,
-                exc.status,
-                None,
-                exc.elapsed,
-                exc.attempts,
-                "failed",
-                exc.reason,
-            )
+            self._log_error(source, url, purpose, exc, "failed")
             if required:
                 raise
             return None
-        outcome = "not-modified" if page.not_modified else "fetched"
-        self._log(
-            source,
-            url,
-            purpose,
-            page.status,
-            len(page.content),
-            page.elapsed,
-            page.attempts,
-            outcome,
-            None,
+        self._log_page(
+            source, url, purpose, page, "not-modified" if page.not_modified else "fetched"
         )
         return page
 
     async def _fetch_release(
         self, source: Source, url: str, tally: _Tally, *, known: bool
     ) -> int | None:
-        """Fetch one release page and store it raw; returns the raw page id or None."""
-        etag, modified = self.archive.cache_validators(url) if known else (None, None)
+        """Fetch one release page and store it raw; returns the raw page id or None.
+
+        ``known``: a re-check of a stored release (conditional; a 404/410 or a
+        redirect away marks it removed) rather than a URL from the frontier
+        (whose failures are counted there, so that it is retried next run).
+        """
         self.progress(f"{source.id}: {url}")
+        page = await self._fetch_release_page(source, url, tally, known=known)
+        if page is None:
+            return None
+        if page.not_modified:
+            tally.not_modified += 1
+            self.archive.touch_release(url, now=self.now())
+            if page.final_url != url and not _redirected_away(url, page.final_url, source.url):
+                self.archive.note_moved(url, page.final_url, now=self.now())
+            self._log_page(source, url, "release", page, "not-modified")
+            return None
+        if known and _redirected_away(url, page.final_url, source.url):
+            evidence = self._removal_by_redirect(url, page.final_url)
+            if evidence:
+                if self.archive.mark_removed(url, evidence=evidence, now=self.now()):
+                    tally.removed += 1
+                self._log_page(source, url, "release", page, "removed", evidence)
+                return None
+        if page.content_type not in HTML_TYPES:
+            tally.failed += 1
+            self.archive.dequeue(url)  # a document, not a page: never a release
+            reason = f"not an HTML page ({page.content_type})"
+            self._log_page(source, url, "release", page, "skipped", reason)
+            return None
+        if not page.text.strip():
+            tally.failed += 1
+            if not known:
+                self.archive.note_attempt(url, error="empty page")
+            self._log_page(source, url, "release", page, "failed", "empty page")
+            return None
+        page_id = self.archive.save_page(page, source=source.id, run_id=self.run_id)
+        self.archive.dequeue(url)
+        self.archive.remember_validators(page)
+        self._log_page(source, url, "release", page, "fetched")
+        return page_id
+
+    async def _fetch_release_page(
+        self, source: Source, url: str, tally: _Tally, *, known: bool
+    ) -> Page | None:
+        """The response for a release URL, or None after recording why there is none."""
+        etag, modified = self.archive.cache_validators(url) if known else (None, None)
         try:
-            page = await self.fetcher.fetch(
+            return await self.fetcher.fetch(
                 url,
                 delay=source.delay,
                 etag=etag,
@@ -411,116 +330,19 @@ class _Job:
                 site=source.url,
                 purpose="release",
             )
-        except RobotsDisallowed as exc:
-            tally.failed += 1
-            if not known:
-                self.archive.note_attempt(url, error=exc.reason)
-            self._log(source, url, "release", None, None, 0.0, 0, "skipped", exc.reason)
-            return None
         except FetchError as exc:
             if known and exc.status in (404, 410):
                 if self.archive.mark_removed(url, evidence=f"HTTP {exc.status}", now=self.now()):
                     tally.removed += 1
                 self.archive.forget_validators(url)
-                self._log(
-                    source,
-                    url,
-                    "release",
-                    exc.status,
-                    None,
-                    exc.elapsed,
-                    exc.attempts,
-                    "removed",
-                    exc.reason,
-                )
+                self._log_error(source, url, "release", exc, "removed")
                 return None
             tally.failed += 1
             if not known:
                 self.archive.note_attempt(url, error=exc.reason)
-            self._log(
-                source,
-                url,
-                "release",
-                exc.status,
-                None,
-                exc.elapsed,
-                exc.attempts,
-                "failed",
-                exc.reason,
-            )
+            outcome = "skipped" if isinstance(exc, RobotsDisallowed) else "failed"
+            self._log_error(source, url, "release", exc, outcome)
             return None
-        if page.not_modified:
-            tally.not_modified += 1
-            self.archive.touch_release(url, now=self.now())
-            if page.final_url != url and not _redirected_away(url, page.final_url, source.url):
-                self.archive.note_moved(url, page.final_url, now=self.now())
-            self._log(
-                source, url, "release", 304, 0, page.elapsed, page.attempts, "not-modified", None
-            )
-            return None
-        if known and _redirected_away(url, page.final_url, source.url):
-            evidence = self._removal_by_redirect(url, page.final_url)
-            if evidence:
-                if self.archive.mark_removed(url, evidence=evidence, now=self.now()):
-                    tally.removed += 1
-                self._log(
-                    source,
-                    url,
-                    "release",
-                    page.status,
-                    len(page.content),
-                    page.elapsed,
-                    page.attempts,
-                    "removed",
-                    evidence,
-                )
-                return None
-        if page.content_type not in HTML_TYPES:
-            tally.failed += 1
-            self.archive.dequeue(url)
-            self._log(
-                source,
-                url,
-                "release",
-                page.status,
-                len(page.content),
-                page.elapsed,
-                page.attempts,
-                "skipped",
-                f"not an HTML page ({page.content_type})",
-            )
-            return None
-        if not page.text.strip():
-            tally.failed += 1
-            if not known:
-                self.archive.note_attempt(url, error="empty page")
-            self._log(
-                source,
-                url,
-                "release",
-                page.status,
-                0,
-                page.elapsed,
-                page.attempts,
-                "failed",
-                "empty page",
-            )
-            return None
-        page_id = self.archive.save_page(page, source=source.id, run_id=self.run_id)
-        self.archive.dequeue(url)
-        self.archive.remember_validators(page)
-        self._log(
-            source,
-            url,
-            "release",
-            page.status,
-            len(page.content),
-            page.elapsed,
-            page.attempts,
-            "fetched",
-            None,
-        )
-        return page_id
 
     def _removal_by_redirect(self, url: str, final_url: str) -> str | None:
         """Evidence that a release redirecting away was removed, or None (grace period)."""
@@ -535,7 +357,7 @@ class _Job:
 
     # ------------------------------------------------------------------ extraction
 
-    def _learn(self, source: Source, page_ids: list[int]):  # type: ignore[no-untyped-def]
+    def _learn(self, source: Source, page_ids: list[int]) -> SiteTemplate:
         """Learn what the site repeats from its stored pages plus the new ones."""
         pages = list(self.archive.release_pages(source.id, limit=TEMPLATE_SAMPLE))
         pages += [self.archive.page_html(pid) for pid in page_ids[:TEMPLATE_SAMPLE]]
@@ -543,16 +365,17 @@ class _Job:
         self.archive.save_template(template)
         return template
 
-    def _extract_and_save(self, source: Source, page_id: int, template: Any, tally: _Tally) -> None:
+    def _extract_and_save(
+        self, source: Source, page_id: int, template: SiteTemplate, tally: _Tally
+    ) -> None:
         final_url, html = self.archive.page_html(page_id)
-        row = self.archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()
-        fetched_url = row[0]
+        fetched_url = self.archive.page_url(page_id)
         hint = tally.hints.get(fetched_url)
         try:
             release = extract_release(html, final_url, template=template, source=source, hint=hint)
         except ExtractError as exc:
             tally.failed += 1
-            self._log(source, fetched_url, "extract", None, None, None, 0, "failed", exc.reason)
+            self._log(source, fetched_url, "extract", outcome="failed", error=exc.reason)
             return
         if fetched_url != release.url:
             release = replace(release, url=fetched_url)
@@ -581,22 +404,51 @@ class _Job:
             tally.changed += 1
         else:
             tally.unchanged += 1
-        self._log(source, fetched_url, "extract", None, None, None, 0, outcome, None)
+        self._log(source, fetched_url, "extract", outcome=outcome)
 
-    def _reextract(self, source: Source, page_id: int, template: Any) -> None:
-        final_url, html = self.archive.page_html(page_id)
-        try:
-            release = extract_release(html, final_url, template=template, source=source)
-        except ExtractError:
-            return
-        self.archive.save_release(
-            release,
-            source=source.id,
+    def _reextract(self, source: Source, page_id: int, template: SiteTemplate) -> None:
+        reextract_page(
+            self.archive,
+            source_id=source.id,
             page_id=page_id,
-            extractor_version=EXTRACTOR_VERSION,
+            template=template,
+            source=source,
             now=self.now(),
-            revise=False,
-            seen=False,
+        )
+
+    def _log_page(
+        self,
+        source: Source,
+        url: str,
+        purpose: str,
+        page: Page,
+        outcome: str,
+        error: str | None = None,
+    ) -> None:
+        self._log(
+            source,
+            url,
+            purpose,
+            outcome=outcome,
+            error=error,
+            status=page.status,
+            size=len(page.content),
+            elapsed=page.elapsed,
+            attempts=page.attempts,
+        )
+
+    def _log_error(
+        self, source: Source, url: str, purpose: str, exc: FetchError, outcome: str
+    ) -> None:
+        self._log(
+            source,
+            url,
+            purpose,
+            outcome=outcome,
+            error=exc.reason,
+            status=exc.status,
+            elapsed=exc.elapsed,
+            attempts=exc.attempts,
         )
 
     def _log(
@@ -604,12 +456,13 @@ class _Job:
         source: Source,
         url: str,
         purpose: str,
-        status: int | None,
-        size: int | None,
-        elapsed: float | None,
-        attempts: int,
+        *,
         outcome: str,
-        error: str | None,
+        error: str | None = None,
+        status: int | None = None,
+        size: int | None = None,
+        elapsed: float | None = None,
+        attempts: int = 0,
     ) -> None:
         self.archive.log_fetch(
             run_id=self.run_id,
@@ -640,56 +493,3 @@ def _redirected_away(url: str, final_url: str, listing_url: str) -> bool:
     original = urlsplit(url).path.rstrip("/")
     listing = urlsplit(listing_url).path.rstrip("/")
     return (path == "" or path == listing or (original.startswith(path + "/"))) and not final.query
-
-
-def _same_site(url: str, site: str) -> bool:
-    """True when ``url`` is on the host of ``site`` (www. prefix ignored)."""
-
-    def host(value: str) -> str:
-        name = (urlsplit(value).hostname or "").lower()
-        return name[4:] if name.startswith("www.") else name
-
-    return host(url) == host(site) and urlsplit(url).port == urlsplit(site).port
-
-
-def reprocess(
-    config: Config | None,
-    archive: Archive,
-    *,
-    source_id: str | None = None,
-    since: str | None = None,
-    now: Callable[[], str] = utc_now,
-) -> dict[str, int]:
-    """Re-extract releases from their stored raw pages with the current extractor.
-
-    Makes no request. A change that comes only from the extractor updates the
-    release in place; it is not a revision. Returns counts by outcome.
-    """
-    sources = {s.id: s for s in config.sources} if config else {}
-    counts = {"updated": 0, "unchanged": 0, "failed": 0}
-    rows = archive.releases_for_reprocess(source=source_id, since=since)
-    templates: dict[str, Any] = {}
-    for _release_id, source, page_id in rows:
-        if source not in templates:
-            templates[source] = archive.load_template(source)
-        final_url, html = archive.page_html(page_id)
-        fetched = archive.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()
-        try:
-            release = extract_release(
-                html, final_url, template=templates[source], source=sources.get(source)
-            )
-        except ExtractError:
-            counts["failed"] += 1
-            continue
-        release = replace(release, url=fetched[0])
-        _, outcome = archive.save_release(
-            release,
-            source=source,
-            page_id=page_id,
-            extractor_version=EXTRACTOR_VERSION,
-            now=now(),
-            revise=False,
-            seen=False,
-        )
-        counts["updated" if outcome == "updated" else "unchanged"] += 1
-    return counts

@@ -17,9 +17,10 @@ import httpx
 import pytest
 from conftest import site_dirs
 
-from scraper.crawl import reprocess, update
+from scraper.crawl import update
 from scraper.demo import fixture_config
 from scraper.localsites import SiteServer, load_site_info, path_for_url
+from scraper.reprocess import reprocess
 from scraper.store import Archive
 
 

@@ -63,6 +63,13 @@ class PageStore:
         except LookupError:
             return final_url, raw.decode("utf-8", errors="replace")
 
+    def page_url(self, page_id: int) -> str:
+        """The URL a stored raw page was requested at (before redirects)."""
+        row = self.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()
+        if row is None:
+            raise StorageError(f"no stored page {page_id}")
+        return str(row[0])
+
     def page_body_hash(self, page_id: int | None) -> str | None:
         if page_id is None:
             return None

@@ -1,0 +1,148 @@
+"""Discovery for one source: its listing pages, its feed or its sitemap."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .discover import discover_listing
+from .listing_urls import same_site
+from .records import Listing, ListingEntry, Page, Source
+from .store import Archive
+
+__all__ = ["ListingWalk", "Tally"]
+
+
+class Tally(Protocol):
+    """The counters of the source being processed that discovery adds to."""
+
+    discovered: int
+    not_modified: int
+
+
+class _Fetch(Protocol):
+    def __call__(
+        self, source: Source, url: str, *, purpose: str, conditional: bool, required: bool
+    ) -> Awaitable[Page | None]: ...
+
+
+@dataclass
+class ListingWalk:
+    """Finds a source's releases not known yet, asking the site as little as possible."""
+
+    archive: Archive
+    #: Fetches and logs one listing page; None when it failed (raises when required).
+    fetch: _Fetch
+    #: Walk every listing page, ignore validators and the feed.
+    full: bool
+    now: Callable[[], str]
+
+    async def new_entries(
+        self, source: Source, known: set[str], tally: Tally
+    ) -> list[ListingEntry]:
+        self, source: Source, known: set[str], tally: Tally
+    ) -> list[ListingEntry]:
+        """Return the entries of the source's listing, feed or sitemap not known yet.
+
+        When the listing announced a feed, later runs read the feed first: one
+        conditional request answers "nothing new" (304) or names the new
+        releases; only a feed with no known entry at all (a gap longer than
+        the feed) sends the walk back to the listing pages.
+        """
+        feed_url = None if self.full else self.archive.source_feed(source.id)
+        if feed_url and feed_url != source.url:
+            fresh = await self._discover_from_feed(source, feed_url, known, tally)
+            if fresh is not None:
+                return fresh
+        return await self._walk_listing(source, known, tally)
+
+    async def _discover_from_feed(
+        self, source: Source, feed_url: str, known: set[str], tally: Tally
+    ) -> list[ListingEntry] | None:
+        """New entries from the feed, or None when the listing must be walked."""
+        page = await self.fetch(
+            source, feed_url, purpose="listing", conditional=True, required=False
+        )
+        if page is None:
+            return None
+        if page.not_modified:
+            tally.not_modified += 1
+            return []
+        listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
+        entries = [e for e in listing.entries if same_site(e.url, source.url)]
+        if listing.format not in ("rss", "atom") or not entries:
+            self.archive.set_source_feed(source.id, None)
+            return None
+        fresh = self._take(entries, known, {}, tally)
+        if len(fresh) == len(entries):
+            return None
+        self.archive.remember_validators(page)
+        return fresh
+
+    async def _walk_listing(
+        self, source: Source, known: set[str], tally: Tally
+    ) -> list[ListingEntry]:
+        """Walk the listing pages until one holds nothing new (or max_pages)."""
+        found: dict[str, ListingEntry] = {}
+        url: str | None = source.url
+        seen_pages: set[str] = set()
+        while url and len(seen_pages) < source.max_pages and url not in seen_pages:
+            first = not seen_pages
+            seen_pages.add(url)
+            page = await self.fetch(
+                source, url, purpose="listing", conditional=first and not self.full, required=first
+            )
+            if page is None:
+                break
+            if page.not_modified:
+                tally.not_modified += 1
+                break
+            listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
+            if first and listing.feed_urls:
+                self.archive.set_source_feed(source.id, listing.feed_urls[0])
+            if listing.format == "sitemap-index":
+                entries = await self._expand_sitemap_index(source, listing)
+            else:
+                entries = list(listing.entries)
+            site_entries = [e for e in entries if same_site(e.url, source.url)]
+            fresh = self._take(site_entries, known, found, tally)
+            if first:
+                self.archive.remember_validators(page)
+            if not fresh and not self.full:
+                break
+            url = listing.next_url
+        return list(found.values())
+
+    def _take(
+        self,
+        entries: list[ListingEntry],
+        known: set[str],
+        found: dict[str, ListingEntry],
+        tally: Tally,
+    ) -> list[ListingEntry]:
+        """Note the known entries as listed and return (and collect) the new ones."""
+        fresh = [e for e in entries if e.url not in known and e.url not in found]
+        listed = [e.url for e in entries if e.url in known]
+        if listed:
+            self.archive.mark_listed(listed, now=self.now())
+        if not self.full:
+            for entry in entries:
+                if entry.url in known and entry.updated:
+                    self.archive.mark_due_if_updated(entry.url, updated=entry.updated)
+        tally.discovered += len(entries)
+        for entry in fresh:
+            found[entry.url] = entry
+        return fresh
+
+    async def _expand_sitemap_index(self, source: Source, listing: Listing) -> list[ListingEntry]:
+        entries: list[ListingEntry] = []
+        for child in listing.entries:
+            page = await self.fetch(
+                source, child.url, purpose="listing", conditional=False, required=False
+            )
+            if page is None or page.not_modified:
+                continue
+            sub = discover_listing(page.text, page.final_url, content_type=page.content_type)
+            entries.extend(sub.entries)
+        return entries
