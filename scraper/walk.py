@@ -41,8 +41,6 @@ class ListingWalk:
     async def new_entries(
         self, source: Source, known: set[str], tally: Tally
     ) -> list[ListingEntry]:
-        self, source: Source, known: set[str], tally: Tally
-    ) -> list[ListingEntry]:
         """Return the entries of the source's listing, feed or sitemap not known yet.
 
         When the listing announced a feed, later runs read the feed first: one
