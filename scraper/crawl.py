@@ -156,8 +156,11 @@ async def run_update(
                 now=now(),
             )
 
+    def moment() -> datetime:
+        return datetime.fromisoformat(now().replace("Z", "+00:00"))
+
     async with Fetcher(
-        settings, transport=transport, robots=robots, on_request=log_robots
+        settings, transport=transport, robots=robots, on_request=log_robots, now=moment
     ) as fetcher:
         job = _Job(
             archive=archive,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from faultserver import (
+    Conditional,
     FaultServer,
     GzipBomb,
     Huge,
@@ -165,3 +166,39 @@ def test_every_fault_is_recorded_and_a_clean_run_gets_everything(tmp_path: Path)
                 )
             assert archive.db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0
             assert server.count("/nyheter/hemligt") == 0
+
+
+def test_no_change_run_sends_only_conditional_requests(tmp_path: Path) -> None:
+    slugs = ["budget", "skolan", "vagen", "badet"]
+    with FaultServer() as server:
+        server.route("/robots.txt", Robots("User-agent: *\nDisallow: /sok/\n"))
+        server.route("/nyheter/", Conditional(listing(slugs).body, etag='"lista-1"'))
+        for i, slug in enumerate(slugs):
+            server.route(
+                f"/nyheter/{slug}",
+                Conditional(page(slug, i).body, etag=f'"{slug}-1"'),
+            )
+        config = Config(
+            path="<test>",
+            settings=SETTINGS,
+            sources=(Source(id="felby", name="Felby kommun", url=server.url("/nyheter/")),),
+        )
+        clock = Clock()
+        with Archive(tmp_path / "archive.db") as archive:
+            assert update(config, archive, now=clock).sources[0].new == 4
+            server.reset_log()
+            # Every release is due again a month later: all of them are re-checked.
+            clock.moment += timedelta(days=40)
+            report = update(config, archive, now=clock)
+            assert report.sources[0].not_modified == 5 and report.sources[0].new == 0
+            requests = [r for r in server.requests if r.path != "/robots.txt"]
+            assert {r.path for r in requests} == {"/nyheter/"} | {f"/nyheter/{s}" for s in slugs}
+            for request in requests:
+                assert request.header("If-None-Match") or request.header("If-Modified-Since")
+            # robots.txt is kept 24 hours: asked again after 40 days, not an hour later.
+            assert server.count("/robots.txt") == 1
+            server.reset_log()
+            clock.moment += timedelta(hours=1)
+            update(config, archive, now=clock)
+            assert [r.path for r in server.requests] == ["/nyheter/"]
+            assert server.requests[0].header("If-None-Match") == '"lista-1"'
