@@ -3,8 +3,9 @@
 Nothing here names one site. Every entry is evidence that holds across sites
 (HTML semantics, the class vocabularies of common CMSs: Sitevision,
 Episerver/Optimizely, WordPress, newsroom platforms), grouped by concept.
-``scraper.boilerplate`` and ``scraper.extract`` read these constants; tuning
-extraction mostly means editing this file.
+The page walk (``scraper.blocks``), ``scraper.boilerplate`` and the field finders
+of ``scraper.extract`` read these constants; tuning extraction mostly means
+editing this file.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ FURNITURE_ROLES: frozenset[str] = frozenset(
 FIGURE_TAGS: frozenset[str] = frozenset({"figure", "figcaption", "picture"})
 
 # --------------------------------------------------------------------------
-# Class and id words (matched on lower-cased class + id, see boilerplate._hints)
+# Class and id words (matched on lower-cased class + id, see blocks._hints)
 
 #: Substrings of class/id that mark furniture: navigation, sharing, contact
 #: cards, consent banners, related lists, bylines, captions, CMS widgets.

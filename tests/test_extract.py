@@ -16,12 +16,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from release_page import PAGE, PARAGRAPHS, release_page
 
-from scraper.boilerplate import learn_template
 from scraper.errors import ExtractError
 from scraper.extract import EXTRACTOR_VERSION, body_text, extract_release
 from scraper.localsites import path_for_url
-from scraper.records import ListingEntry, SiteTemplate, Source
+from scraper.records import SiteTemplate, Source
+from scraper.site_template import learn_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "fixtures" / "sites"
@@ -204,122 +205,14 @@ def test_body_text_of_seed_page_is_the_body() -> None:
 
 
 # --------------------------------------------------------------------------
-# Small synthetic pages: one behaviour each
-
-PAGE = """<!doctype html><html lang="{lang}"><head><title>{title} - Ekås kommun</title>
-<meta property="og:site_name" content="Ekås kommun">{head}</head><body>
-<a href="#main" class="skip-link">Gå direkt till innehåll</a>
-<div class="cookie-banner"><p>Vi använder kakor för att webbplatsen ska fungera.</p></div>
-<nav><ul><li><a href="/">Start</a></li><li><a href="/nyheter/">Nyheter</a></li></ul></nav>
-<main><div class="page">{before}<h1>{title}</h1>{after}</div></main>
-<footer><p>Ekås kommun, 123 45 Ekås. Telefon 0123-456 78.</p></footer></body></html>"""
-
-PARAGRAPHS = (
-    "<p>Kommunfullmäktige beslutade på måndagen att bygga en ny förskola i centrala Ekås. "
-    "Bygget startar under hösten och förskolan ska stå klar till sommaren 2026.</p>"
-    "<p>– Vi är glada att kunna erbjuda fler platser, säger barn- och utbildningschefen "
-    "Anna Berg. Efterfrågan har ökat stadigt under de senaste åren.</p>"
-)
-
-
-def _page(
-    *, title: str = "Ny förskola i Ekås", before: str = "", after: str = "", head: str = ""
-) -> str:
-    return PAGE.format(title=title, before=before, after=after or PARAGRAPHS, head=head, lang="sv")
-
-
-def test_title_keeps_prefix_and_kind_comes_from_it() -> None:
-    html = _page(title="Pressinbjudan: Invigning av ny förskola")
-    release = extract_release(html, "https://ekas.se/nyheter/invigning/")
-    assert release.title == "Pressinbjudan: Invigning av ny förskola"
-    assert release.kind == "Pressinbjudan"
-
-
-def test_title_falls_back_to_head_without_site_name() -> None:
-    html = _page().replace("<h1>Ny förskola i Ekås</h1>", "")
-    release = extract_release(html, "https://ekas.se/nyheter/forskola/")
-    assert release.title == "Ny förskola i Ekås"
-
-
-def test_kind_from_listing_hint_then_source_default() -> None:
-    html = _page()
-    url = "https://ekas.se/nyheter/forskola/"
-    hinted = extract_release(html, url, hint=ListingEntry(url=url, kind="Pressmeddelande"))
-    assert hinted.kind == "Pressmeddelande"
-    source = Source(id="ekas", name="Ekås", url=url, default_kind="Nyhet")
-    assert extract_release(html, url, source=source).kind == "Nyhet"
-    assert extract_release(html, url).kind is None
-
-
-def test_kind_from_a_label_beside_the_title() -> None:
-    html = _page(before='<p class="label">Pressmeddelande</p>')
-    release = extract_release(html, "https://ekas.se/nyheter/forskola/")
-    assert release.kind == "Pressmeddelande"
-    assert "Pressmeddelande" not in release.body
-
-
-@pytest.mark.parametrize(
-    ("head", "after", "url", "published", "source"),
-    [
-        (
-            '<script type="application/ld+json">{"@type": "NewsArticle", '
-            '"datePublished": "2020-02-28T09:15:00+01:00"}</script>'
-            '<meta property="article:published_time" content="2019-01-01">',
-            PARAGRAPHS,
-            "https://ekas.se/a/",
-            "2020-02-28T09:15:00+01:00",
-            "json-ld",
-        ),
-        (
-            '<meta property="article:published_time" content="2020-02-28T09:15:00Z">'
-            '<meta name="DC.date" content="2019-01-01">',
-            PARAGRAPHS,
-            "https://ekas.se/a/",
-            "2020-02-28T09:15:00+00:00",
-            "meta",
-        ),
-        ('<meta name="DC.date" content="2020-02-28">', PARAGRAPHS, "https://ekas.se/a/",
-         "2020-02-28", "dublin-core"),
-        ("", '<time datetime="2020-02-28">28 feb</time>' + PARAGRAPHS, "https://ekas.se/a/",
-         "2020-02-28", "time"),
-        ("", "<p>Publicerad: 28 feb 2020 kl. 09.15</p>" + PARAGRAPHS, "https://ekas.se/a/",
-         "2020-02-28T09:15", "text"),
-        ("", "<p>28 februari 2020</p>" + PARAGRAPHS, "https://ekas.se/a/", "2020-02-28", "text"),
-        ("", PARAGRAPHS, "https://ekas.se/nyheter/2020-02-28-forskola.html", "2020-02-28", "url"),
-    ],
-)  # fmt: skip
-def test_published_date_sources_in_order(
-    head: str, after: str, url: str, published: str, source: str
-) -> None:
-    release = extract_release(_page(head=head, after=after), url)
-    assert (release.published, release.published_source) == (published, source)
-    assert release.body.startswith("Kommunfullmäktige beslutade")
-
-
-def test_date_before_the_title_and_reviewed_line_ignored() -> None:
-    after = PARAGRAPHS + "<p>Sidan senast granskad den 2 mars 2021</p>"
-    release = extract_release(_page(before="<p>8 juni 2015</p>", after=after), "https://e.se/a")
-    assert release.published == "2015-06-08"
-    assert "granskad" not in release.body
-    assert "8 juni 2015" not in release.body
-
-
-def test_published_and_updated_from_one_labelled_line() -> None:
-    after = "<p>Publicerad: 28 februari 2020 Uppdaterad: 3 mars 2020</p>" + PARAGRAPHS
-    release = extract_release(_page(after=after), "https://ekas.se/a/")
-    assert (release.published, release.updated) == ("2020-02-28", "2020-03-03")
-    assert release.updated_source == "text"
-
-
-def test_published_from_listing_hint_when_page_has_none() -> None:
-    url = "https://ekas.se/a/"
-    release = extract_release(_page(), url, hint=ListingEntry(url=url, published="2020-02-28"))
-    assert (release.published, release.published_source) == ("2020-02-28", "listing")
+# Small synthetic pages (tests/release_page.py): one behaviour each
 
 
 def test_lead_is_taken_out_of_the_body() -> None:
     lead = "Ekås får en ny förskola med plats för 120 barn."
-    release = extract_release(_page(after=f'<p class="ingress">{lead}</p>' + PARAGRAPHS), "u:")
+    release = extract_release(
+        release_page(after=f'<p class="ingress">{lead}</p>' + PARAGRAPHS), "u:"
+    )
     assert release.lead == lead
     assert lead not in release.body
     assert release.body.startswith("Kommunfullmäktige beslutade")
@@ -331,41 +224,12 @@ def test_body_paragraphs_headings_lists_quotes_and_br() -> None:
         "<li>Vänta på besked.</li></ul><blockquote>Ett citat om förskolan.</blockquote>"
         "<p>Första raden<br>andra raden.</p>"
     )
-    release = extract_release(_page(after=after), "https://ekas.se/a/")
+    release = extract_release(release_page(after=after), "https://ekas.se/a/")
     paragraphs = release.body.split("\n\n")
     assert "Så går det till" in paragraphs
     assert "Ansök i e-tjänsten." in paragraphs
     assert "Ett citat om förskolan." in paragraphs
     assert "Första raden andra raden." in paragraphs
-
-
-def test_images_with_alt_and_caption_but_not_in_body_and_no_logos() -> None:
-    after = (
-        '<img src="/logo.png" class="logo" alt="Ekås kommun">'
-        + PARAGRAPHS
-        + '<figure><img src="/bilder/bygge.jpg" alt="Byggarbetare på tomten">'
-        "<figcaption>Bygget startar i höst. Foto: Per Ek</figcaption></figure>"
-    )
-    release = extract_release(_page(after=after), "https://ekas.se/nyheter/a/")
-    assert [(i.url, i.alt, i.caption) for i in release.images] == [
-        ("https://ekas.se/bilder/bygge.jpg", "Byggarbetare på tomten",
-         "Bygget startar i höst. Foto: Per Ek")
-    ]  # fmt: skip
-    assert "Foto" not in release.body
-    assert "Byggarbetare" not in release.body
-
-
-def test_attachments_with_titles_and_mime_types() -> None:
-    after = (
-        PARAGRAPHS + '<p><a href="/dok/beslut.pdf">Beslut om förskola (pdf, 120 kB)</a></p>'
-        '<p><a href="/dok/budget.xlsx">Budget</a> och <a href="/om/">om oss</a></p>'
-    )
-    release = extract_release(_page(after=after), "https://ekas.se/nyheter/a/")
-    assert [(a.url, a.title, a.mime_type) for a in release.attachments] == [
-        ("https://ekas.se/dok/beslut.pdf", "Beslut om förskola (pdf, 120 kB)", "application/pdf"),
-        ("https://ekas.se/dok/budget.xlsx", "Budget",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ]  # fmt: skip
 
 
 def test_generic_furniture_never_reaches_the_body() -> None:
@@ -377,7 +241,7 @@ def test_generic_furniture_never_reaches_the_body() -> None:
         '<p hidden>Dold text</p><p style="display: none">Också dold</p>'
         "<form><p>Det här formuläret går till kommunens brevlåda.</p></form>"
     )
-    body = extract_release(_page(after=after), "https://ekas.se/a/").body
+    body = extract_release(release_page(after=after), "https://ekas.se/a/").body
     assert body.startswith("Kommunfullmäktige") and body.endswith("de senaste åren.")
 
 
@@ -390,11 +254,13 @@ def test_repeated_blocks_are_learned_and_minority_repeats_kept() -> None:
         body = f"<p>Nyhet nummer {n} handlar om ämne {'abcdefghij'[n]} i Ekås kommun idag.</p>"
         body += press if n < 2 else ""
         pages.append(
-            (f"https://ekas.se/n/{n}/", _page(title=f"Nyhet {n}", before=contact.format(person),
-                                               after=body))
-        )  # fmt: skip
+            (
+                f"https://ekas.se/n/{n}/",
+                release_page(title=f"Nyhet {n}", before=contact.format(person), after=body),
+            )
+        )
     template = learn_template("ekas", pages, now=NOW)
-    new_page = _page(
+    new_page = release_page(
         title="Nyhet ny", before=contact.format("Ola Ny, kommunikatör"), after=PARAGRAPHS + press
     )
     release = extract_release(new_page, "https://ekas.se/n/ny/", template=template)
@@ -405,7 +271,7 @@ def test_repeated_blocks_are_learned_and_minority_repeats_kept() -> None:
 
 def test_source_overrides_are_applied() -> None:
     after = PARAGRAPHS + '<div class="odd"><p>Udda ruta som ska bort.</p></div>'
-    html = _page(after=after, before='<span class="pub">2021-05-04</span>')
+    html = release_page(after=after, before='<span class="pub">2021-05-04</span>')
     source = Source(
         id="ekas", name="Ekås", url="https://ekas.se/", body_selector="main .page",
         drop_selectors=(".odd",), date_selector=".pub",
@@ -429,7 +295,7 @@ def test_page_without_a_title_is_an_extract_error() -> None:
 
 
 def test_language_from_html_lang_else_guessed() -> None:
-    assert extract_release(_page(), "https://ekas.se/a/").language == "sv"
+    assert extract_release(release_page(), "https://ekas.se/a/").language == "sv"
     english = PAGE.format(
         title="New preschool", before="", head="", lang="",
         after="<p>The council decided on Monday that the town will build a new preschool "
@@ -492,10 +358,3 @@ def test_old_table_site_with_date_before_title_and_doubled_caption() -> None:
     assert [(i.alt, i.caption) for i in release.images] == [
         ("Barn leker på gården", "Barn leker på gården")
     ]
-
-
-def test_bare_date_then_labelled_update_on_one_line() -> None:
-    before = "<p>11 februari 2013 | Uppdaterad 12 februari 2013</p>"
-    release = extract_release(_page(before=before), "https://ekas.se/a/")
-    assert (release.published, release.updated) == ("2013-02-11", "2013-02-12")
-    assert "2013" not in release.body

@@ -1,0 +1,413 @@
+"""The page walk: one parsed page -> blocks of text (pure, one pass over the DOM).
+
+A *block* is a run of text owned by one block-level element, in document
+order, with its link density, structural path and the furniture evidence
+(``FURNITURE`` ... ``CAPTION`` flags) of its ancestors. The same walk collects
+the images, document links and <time> elements met on the way, so that
+extraction needs no second pass. ``scraper.boilerplate`` chooses among the
+blocks; ``scraper.extract`` reads the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper import selectors as sel
+
+__all__ = [
+    "CAPTION",
+    "FIGURE",
+    "FURNITURE",
+    "LEAD",
+    "NEGATIVE",
+    "POSITIVE",
+    "Block",
+    "ImageRef",
+    "LinkRef",
+    "Segmented",
+    "segment_page",
+]
+
+# Flags of an element, inherited by the blocks below it.
+FURNITURE = 1  # nav/aside/footer/header/form or a landmark role of furniture
+NEGATIVE = 2  # class/id words of furniture
+POSITIVE = 4  # class/id words of editorial text
+LEAD = 8  # class/id words of an ingress
+FIGURE = 16  # figure / figcaption / an image container class
+CAPTION = 32  # figcaption or a caption class
+
+_MAX_DEPTH = 400
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9åäö]+")
+_NEGATIVE_RE = re.compile("|".join(re.escape(w.lower()) for w in sel.NEGATIVE_SUBSTRINGS))
+_POSITIVE_RE = re.compile("|".join(re.escape(w.lower()) for w in sel.POSITIVE_SUBSTRINGS))
+_LEAD_RE = re.compile(
+    r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in sel.LEAD_SUBSTRINGS) + r")(?![a-z])"
+)
+_CAPTION_RE = re.compile(r"caption|bildtext|figcaption|credit|photographer|fotograf")
+_FIGURE_RE = re.compile(r"figure|image-portlet|imageportlet|wp-block-image|image-block|bildblock")
+_HINT_CACHE: dict[str, int] = {}
+
+
+def _hints(value: str) -> int:
+    """Flags of one element's lower-cased "class id role" string (cached)."""
+    cached = _HINT_CACHE.get(value)
+    if cached is not None:
+        return cached
+    flags = 0
+    tokens = set(_TOKEN_SPLIT.split(value))
+    if _NEGATIVE_RE.search(value) or tokens & sel.NEGATIVE_TOKENS:
+        flags |= NEGATIVE
+    if _POSITIVE_RE.search(value):
+        flags |= POSITIVE
+    if _LEAD_RE.search(value):
+        flags |= LEAD
+    if _CAPTION_RE.search(value):
+        flags |= CAPTION | FIGURE
+    elif _FIGURE_RE.search(value):
+        flags |= FIGURE
+    if len(_HINT_CACHE) > 50_000:
+        _HINT_CACHE.clear()
+    _HINT_CACHE[value] = flags
+    return flags
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text owned by one block-level element."""
+
+    #: Text with white space collapsed.
+    text: str
+    #: Tag of the owning block element ("p", "li", "div", "h2" ...).
+    tag: str
+    #: Index (pre-order) of the owning element.
+    element: int
+    #: Share of the characters inside links.
+    link_density: float
+    #: Flagged ancestors (element index, flags), outermost first, the owner included.
+    flagged: tuple[tuple[int, int], ...]
+    #: Structural path of the owner ("" when paths were not asked for).
+    path: str = ""
+
+    def flags_below(self, top: int) -> int:
+        """Flags of the ancestors strictly below element ``top`` (and the owner)."""
+        result = 0
+        for index, flags in self.flagged:
+            if index > top:
+                result |= flags
+        return result
+
+    @property
+    def all_flags(self) -> int:
+        result = 0
+        for _, flags in self.flagged:
+            result |= flags
+        return result
+
+
+@dataclass(slots=True)
+class ImageRef:
+    """An <img> as met in the walk."""
+
+    src: str
+    alt: str | None
+    #: Index of the next block to be emitted (the image sits before it).
+    position: int
+    element: int
+    #: Element index of the enclosing figure-like container, or -1.
+    figure: int
+    classes: str
+    width: int | None
+    #: Caption written inline right after the image ("<img><br><em>... Foto: ...</em>").
+    caption: str | None = None
+
+
+@dataclass(slots=True)
+class LinkRef:
+    """An <a href> as met in the walk."""
+
+    href: str
+    position: int
+    element: int
+    node: LexborNode
+
+
+@dataclass(slots=True)
+class Segmented:
+    """One page walked into blocks, with the element tree kept as flat lists."""
+
+    blocks: list[Block] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    own_flags: list[int] = field(default_factory=list)
+    #: Index of the last element inside each element's subtree.
+    ends: list[int] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    #: Element index of the ``mark`` node given to ``segment_page`` (-1: not met).
+    marked: int = -1
+    images: list[ImageRef] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
+    #: <time> elements as (datetime attribute, text, class, position of the next block).
+    times: list[tuple[str, str, str, int]] = field(default_factory=list)
+
+
+_DIGITS = re.compile(r"\d+")
+_HIDDEN_CLASSES: dict[str, bool] = {}
+_INLINE_CAPTION_TAGS = frozenset({"em", "i", "small", "span", "cite"})
+_CREDIT_RE = re.compile(r"\b(?:foto|bild|illustration|photo|image|källa|grafik)\s*:", re.I)
+
+
+def _hidden_class(cls: str) -> bool:
+    """True when a class attribute hides its element from every reader (cached)."""
+    hidden = any(token in sel.HIDDEN_TOKENS for token in cls.lower().split())
+    if len(_HIDDEN_CLASSES) > 50_000:
+        _HIDDEN_CLASSES.clear()
+    _HIDDEN_CLASSES[cls] = hidden
+    return hidden
+
+
+def _document_link(href: str) -> bool:
+    """True when a link points to a document file (PDF, DOCX ...) by its extension."""
+    path = href.split("?", 1)[0].split("#", 1)[0]
+    dot = path.rfind(".")
+    return dot > path.rfind("/") and path[dot + 1 :].lower() in sel.ATTACHMENT_TYPES
+
+
+def _hidden_attrs(attrs: dict[str, str | None]) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return bool(style and sel.HIDDEN_STYLE_RE.search(style))
+
+
+def _image_src(attrs: dict[str, str | None]) -> str:
+    """The image URL of an <img>, lazy-loading attributes included ("" when none)."""
+    src = (attrs.get("src") or "").strip()
+    if not src or src.startswith("data:"):
+        src = (attrs.get("data-src") or attrs.get("data-lazy-src") or "").strip()
+        if not src:
+            srcset = (attrs.get("srcset") or attrs.get("data-srcset") or "").strip()
+            src = srcset.split(" ", 1)[0].rstrip(",") if srcset else ""
+    return "" if src.startswith("data:") else src
+
+
+def segment_page(
+    tree: LexborHTMLParser,
+    *,
+    with_paths: bool = False,
+    skip_furniture: bool = True,
+    root: LexborNode | None = None,
+    mark: LexborNode | None = None,
+    with_refs: bool = True,
+) -> Segmented:
+    """Walk a parsed page once into blocks (see ``Block``).
+
+    ``skip_furniture`` leaves out <nav>, <footer> and <aside> subtrees, which
+    never hold release text, at once (they are a third of a typical page).
+    ``root`` walks one subtree instead of the <body>; the element index of the
+    ``mark`` node (a source's body selector) is kept as ``Segmented.marked``.
+    ``with_refs`` collects images, document links and <time> elements (only
+    the body's text needs none of them).
+
+    The walk is the hot loop of extraction (every node of the page passes
+    through it), hence one closure with local names rather than methods.
+    """
+    out = Segmented()
+    if root is None:
+        root = tree.body or tree.root
+    if root is None:
+        return out
+    blocks = out.blocks
+    tags = out.tags
+    parents = out.parents
+    own_flags = out.own_flags
+    ends = out.ends
+    paths = out.paths
+    images = out.images
+    links = out.links
+    times = out.times
+    inline_caption = _INLINE_CAPTION_TAGS
+    skip_tags = sel.SKIP_TAGS
+    furniture_skip = sel.SKIPPED_FURNITURE_TAGS
+    block_tags = sel.BLOCK_TAGS
+    furniture_tags = sel.FURNITURE_TAGS
+    figure_tags = sel.FIGURE_TAGS
+    furniture_roles = sel.FURNITURE_ROLES
+    hidden_classes = _HIDDEN_CLASSES
+    mark_id = mark.mem_id if mark is not None else None
+    pieces: list[str] = []
+    # [characters, characters inside links, consecutive <br>, image just before]
+    counts = [0, 0, 0, 0]
+
+    def flush(owner: int, flagged: tuple[tuple[int, int], ...]) -> None:
+        joined = "".join(pieces)
+        pieces.clear()
+        raw, linked = counts[0], counts[1]
+        counts[0] = counts[1] = 0
+        if "\xad" in joined or "\u200b" in joined:
+            joined = joined.replace("\xad", "").replace("\u200b", "")
+        text = " ".join(joined.split())
+        if text:
+            blocks.append(
+                Block(
+                    text,
+                    tags[owner],
+                    owner,
+                    linked / raw if linked < raw else 1.0,
+                    flagged,
+                    paths[owner] if with_paths else "",
+                )
+            )
+
+    def visit(
+        node: LexborNode,
+        owner: int,
+        flagged: tuple[tuple[int, int], ...],
+        figure: int,
+        in_link: bool,
+        depth: int,
+    ) -> None:
+        child = node.first_child
+        while child is not None:
+            tag = child.tag
+            if tag == "-text":
+                text = child.text_content
+                if text and (pieces or not text.isspace()):
+                    pieces.append(text)
+                    counts[0] += len(text)
+                    if in_link:
+                        counts[1] += len(text)
+                    counts[2] = 0
+                    if counts[3] and not text.isspace():
+                        counts[3] = 0
+                child = child.next
+                continue
+            if tag[0] == "-" or tag in skip_tags or (skip_furniture and tag in furniture_skip):
+                child = child.next
+                continue
+            attrs = child.attributes
+            if attrs:
+                cls = attrs.get("class")
+                if cls is not None:
+                    hidden = hidden_classes.get(cls)
+                    if hidden is None:
+                        hidden = _hidden_class(cls)
+                    if hidden:
+                        child = child.next
+                        continue
+                if (
+                    "hidden" in attrs or "style" in attrs or "aria-hidden" in attrs
+                ) and _hidden_attrs(attrs):
+                    child = child.next
+                    continue
+            else:
+                cls = None
+            if tag in block_tags:
+                if pieces:
+                    flush(owner, flagged)
+                counts[2] = 0
+                index = len(tags)
+                flags = 0
+                hint = ""
+                if attrs:
+                    ident = attrs.get("id")
+                    role = attrs.get("role")
+                    if ident or role:
+                        hint = " ".join([v for v in (cls, ident, role) if v]).lower()
+                        flags = _hints(hint)
+                        if role and role.lower() in furniture_roles:
+                            flags |= FURNITURE
+                    elif cls:
+                        hint = cls.lower()
+                        flags = _hints(hint)
+                if tag in furniture_tags:
+                    flags |= FURNITURE
+                elif tag in figure_tags:
+                    flags |= FIGURE | CAPTION if tag == "figcaption" else FIGURE
+                elif tag == "caption":
+                    flags |= CAPTION
+                tags.append(tag)
+                parents.append(owner)
+                own_flags.append(flags)
+                ends.append(index)
+                if mark_id is not None and child.mem_id == mark_id:
+                    out.marked = index
+                if with_paths:
+                    key = f"{tag}.{_DIGITS.sub('#', hint.replace(' ', '.'))}" if hint else tag
+                    paths.append(f"{paths[owner]}/{key}")
+                inner_flagged = flagged
+                inner_figure = figure
+                if flags:
+                    inner_flagged = (*flagged, (index, flags))
+                    if flags & FIGURE and figure < 0:
+                        inner_figure = index
+                if depth < _MAX_DEPTH:
+                    visit(child, index, inner_flagged, inner_figure, in_link, depth + 1)
+                else:
+                    pieces.append(child.text(deep=True, separator=" "))
+                if pieces:
+                    flush(index, inner_flagged)
+                ends[index] = len(tags) - 1
+            elif tag == "br":
+                counts[2] += 1
+                if counts[2] >= 2:
+                    if pieces:
+                        flush(owner, flagged)
+                else:
+                    pieces.append(" ")
+            elif tag == "img":
+                counts[3] = 1
+                if attrs and with_refs:
+                    src = _image_src(attrs)
+                    if src:
+                        width = attrs.get("width") or ""
+                        images.append(
+                            ImageRef(
+                                src,
+                                attrs.get("alt"),
+                                len(blocks),
+                                owner,
+                                figure,
+                                (attrs.get("class") or "").lower(),
+                                int(width) if width.isdigit() else None,
+                            )
+                        )
+            elif tag == "a":
+                if attrs and with_refs:
+                    href = attrs.get("href")
+                    if href and _document_link(href):
+                        links.append(LinkRef(href, len(blocks), owner, child))
+                visit(child, owner, flagged, figure, True, depth + 1)
+            else:
+                if tag == "time" and with_refs:
+                    text = " ".join(child.text(deep=True).split())
+                    value = (attrs.get("datetime") if attrs else None) or ""
+                    if value or text:
+                        classes = (attrs.get("class") or "").lower() if attrs else ""
+                        times.append((value, text, classes, len(blocks)))
+                elif counts[3] and tag in inline_caption:
+                    # <img><br><em>Caption. Foto: NN</em>: the image's caption, not body text.
+                    text = " ".join(child.text(deep=True).split())
+                    if _CREDIT_RE.search(text):
+                        last = images[-1] if images else None
+                        if last is not None and last.position == len(blocks) and not last.caption:
+                            last.caption = text
+                        child = child.next
+                        continue
+                if depth < _MAX_DEPTH:
+                    visit(child, owner, flagged, figure, in_link, depth + 1)
+            child = child.next
+
+    # The <body> itself is element 0, the root of every path.
+    tags.append("body")
+    parents.append(-1)
+    own_flags.append(0)
+    ends.append(0)
+    paths.append("body")
+    visit(root, 0, (), -1, False, 0)
+    if pieces:
+        flush(0, ())
+    ends[0] = len(tags) - 1
+    return out

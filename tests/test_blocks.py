@@ -1,0 +1,38 @@
+"""The page walk (scraper.blocks): blocks, link density, flags, hidden text, paths."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.blocks import NEGATIVE, segment_page
+
+
+def test_walk_makes_blocks_with_link_density_and_flags() -> None:
+    html = (
+        '<body><div class="content"><p>Ett <a href="/x">länkat</a> ord och mer text.</p>'
+        '<ul class="share"><li><a href="#">Dela</a></li></ul></div>'
+        "<aside><p>Skippad helt</p></aside></body>"
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    texts = [b.text for b in seg.blocks]
+    assert texts == ["Ett länkat ord och mer text.", "Dela"]
+    assert 0 < seg.blocks[0].link_density < 0.5
+    assert seg.blocks[1].link_density == 1.0
+    assert seg.blocks[1].all_flags & NEGATIVE
+
+
+def test_walk_skips_hidden_elements_and_reads_br_as_space() -> None:
+    html = (
+        "<body><p>Rad ett<br>rad två</p><p hidden>dold</p><p aria-hidden=true>dold</p>"
+        '<p style="display:none">dold</p><span class="sr-only">dold</span>'
+        '<p class="hidden-xs">syns på dator</p></body>'
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    assert [b.text for b in seg.blocks] == ["Rad ett rad två", "syns på dator"]
+
+
+def test_walk_keeps_structural_paths_when_asked() -> None:
+    html = '<body><div id="svid12_4f1c" class="sv-text-portlet"><p>Text</p></div></body>'
+    seg = segment_page(LexborHTMLParser(html), with_paths=True)
+    assert seg.blocks[0].path == "body/div.sv-text-portlet.svid#_#f#c/p"
+    assert segment_page(LexborHTMLParser(html)).blocks[0].path == ""
