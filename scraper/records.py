@@ -267,7 +267,7 @@ class Release:
 class SiteTemplate:
     """What one site repeats across its pages, learned from its stored pages.
 
-    ``blocks`` maps a block fingerprint (see ``scraper.boilerplate``) to the
+    ``blocks`` maps a block fingerprint (see ``scraper.site_template``) to the
     share of the learned pages that carry it; a fingerprint at or above
     ``threshold`` is boilerplate on this site.
     """

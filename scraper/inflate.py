@@ -1,0 +1,83 @@
+"""Content-Encoding decoding under a size cap (pure: bytes in, bytes out).
+
+scraper.fetch reads the stream and feeds it here chunk by chunk, so that a
+small compressed body never expands past the cap in memory.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+__all__ = ["BodyError", "Inflater", "cap_body", "too_large"]
+
+
+class BodyError(Exception):
+    """A body that cannot be read as sent; ``retryable`` when another attempt may do better."""
+
+    def __init__(self, reason: str, *, retryable: bool = True, host_fault: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        #: False when the host did nothing wrong (a body over our own cap).
+        self.host_fault = host_fault
+
+
+class Inflater:
+    """Content-Encoding decoder that never produces more than it is asked for.
+
+    Raises ``BodyError`` for a coding it does not know, a corrupt stream and
+    (``finish``) a truncated one.
+    """
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._fed = False
+        self._produced = False
+        if coding in ("gzip", "x-gzip"):
+            self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._obj = zlib.decompressobj()
+        elif coding in ("", "identity"):
+            self._obj = None
+        else:
+            raise BodyError(f"unsupported Content-Encoding {coding!r}", retryable=False)
+
+    def feed(self, data: bytes, max_length: int) -> bytes:
+        """Return at most ``max_length`` bytes decoded from ``data``."""
+        if self._obj is None:
+            return data
+        self._fed = self._fed or bool(data)
+        try:
+            out = self._obj.decompress(data, max_length)
+        except zlib.error as exc:
+            if self.coding == "deflate" and not self._produced:
+                # Some servers send raw deflate without the zlib header.
+                self.coding = "raw deflate"
+                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.feed(data, max_length)
+            raise BodyError(f"undecodable {self.coding} body: {exc}", retryable=False) from exc
+        self._produced = self._produced or bool(out)
+        return out
+
+    def finish(self) -> None:
+        """Raise ``BodyError`` when the compressed stream stopped short of its end."""
+        if self._obj is not None and self._fed and not self._obj.eof:
+            raise BodyError(f"truncated body (incomplete {self.coding} stream)")
+
+
+def cap_body(content: bytes, *, limit: int, cut: bool) -> bytes:
+    """Return ``content`` if it fits in ``limit`` bytes, else its first ``limit`` (``cut``).
+
+    Raises ``BodyError`` (not retryable, not the host's fault) when it does not
+    fit and may not be cut.
+    """
+    if len(content) <= limit:
+        return content
+    if cut:
+        return content[:limit]
+    raise too_large(limit)
+
+
+def too_large(limit: int, detail: str = "") -> BodyError:
+    """The error for a body over ``limit`` bytes."""
+    return BodyError(f"body larger than {limit} bytes{detail}", retryable=False, host_fault=False)

@@ -1,0 +1,82 @@
+"""robots.txt answers and the rules they give (pure: fetching is scraper.fetch's job).
+
+The convention, as Google documents it: 2xx is parsed; 3xx gone wrong
+(loop, off-site) and 4xx mean "no robots.txt": everything is allowed; 429,
+5xx, timeouts and connection errors (after retries) mean the host is treated
+as fully disallowed for the rest of the run. Its fetches then raise
+FetchError "robots.txt unavailable ...", not RobotsDisallowed: the host is at
+fault, not a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from protego import Protego
+
+__all__ = ["ROBOTS_MAX_BYTES", "ROBOTS_MAX_REDIRECTS", "RobotsRules", "RobotsTxt", "is_definite"]
+
+#: Google reads the first 500 KiB of a robots.txt and ignores the rest.
+ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class RobotsTxt:
+    """A definite robots.txt answer, to keep between runs (the caller decides how long).
+
+    A 2xx carries the file; a 3xx/4xx answer ("no robots.txt": all allowed)
+    has ``text`` "". Unreachable hosts and 5xx are never definite.
+    """
+
+    #: ``scheme://host[:port]/robots.txt`` as requested.
+    url: str
+    status: int
+    text: str
+    #: ISO 8601 UTC time it was fetched.
+    fetched_at: str
+
+
+def is_definite(status: int) -> bool:
+    """True when a failed robots.txt fetch that ended on ``status`` still means "no robots.txt"."""
+    return 300 <= status < 500 and status != 429
+
+
+@dataclass(frozen=True)
+class RobotsRules:
+    """What one host's robots.txt lets us do."""
+
+    parser: Protego | None
+    #: True: everything allowed (no usable robots.txt); False with no parser: nothing.
+    allow_all: bool
+    reason: str = ""
+    #: robots.txt could not be fetched: a fault of the host, not a rule.
+    unavailable: bool = False
+
+    @classmethod
+    def answered(cls, status: int, text: str) -> RobotsRules:
+        """The rules of a robots.txt answer: the file for a 2xx, else everything allowed."""
+        if 200 <= status < 300:
+            return cls(Protego.parse(text), allow_all=True, reason="disallowed by robots.txt")
+        return cls(None, allow_all=True)
+
+    @classmethod
+    def unreachable(cls, why: str) -> RobotsRules:
+        """Nothing allowed: robots.txt could not be fetched (``why``)."""
+        reason = f"robots.txt unavailable ({why}): host disallowed for this run"
+        return cls(None, allow_all=False, reason=reason, unavailable=True)
+
+    def can_fetch(self, url: str, agent: str) -> bool:
+        if self.parser is None:
+            return self.allow_all
+        return self.parser.can_fetch(url, agent)
+
+    def min_gap(self, agent: str) -> float:
+        """Seconds between two requests that Crawl-delay and Request-rate ask of ``agent``."""
+        if self.parser is None:
+            return 0.0
+        gap = float(self.parser.crawl_delay(agent) or 0.0)
+        rate = self.parser.request_rate(agent)
+        if rate and rate.requests:
+            gap = max(gap, rate.seconds / rate.requests)
+        return gap
