@@ -1,7 +1,7 @@
 """scraper.fetch against httpx.MockTransport: politeness, retries, redirects, limits.
 
 No sockets and no real sleeping: a FakeTime clock records every wait.
-Real-socket faults are in test_fetch_faults.py, decoding in test_fetch_decode.py.
+Real-socket faults are in test_fetch_faults.py, decoding in test_charset.py.
 """
 
 from __future__ import annotations

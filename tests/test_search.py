@@ -298,3 +298,11 @@ def test_restem_all_rebuilds_from_scratch(tmp_path: Path) -> None:
     restem_all(db)
     assert found((db, ids), "medborgarlöften") == ["seed"]
     db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+
+
+def test_prefix_typed_in_ascii_uses_stems(archive_db) -> None:
+    # "skola*" on the stems also finds "skolor" (stem skol); typed with å/ä/ö a
+    # prefix is matched as written.
+    assert {"skolor", "skolan", "budget"} <= set(found(archive_db, "skola*"))
+    assert build_match_query("försk*").startswith("{title lead body}")
+    assert build_match_query("forsk*") == 'stems : "forsk" *'
