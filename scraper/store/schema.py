@@ -191,6 +191,12 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("releases", ["removed_at"]),
     ("releases", ["changed_at"]),
     ("releases", ["page_id"]),
+    # The facets (kind, year, language) and the per-municipality counts scan the
+    # whole table without these: 2.9 s -> 0.17 s at 1,000,000 releases (bench/search.py).
+    ("releases", ["kind"]),
+    ("releases", ["year"]),
+    ("releases", ["language"]),
+    ("releases", ["source", "year", "kind", "removed_at"]),
     ("pages", ["url"]),
     ("pages", ["source"]),
     ("revisions", ["release_id"]),

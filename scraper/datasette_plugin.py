@@ -1,0 +1,432 @@
+"""The archive's Datasette plugin: Swedish search, Atom feeds and the release page.
+
+Registered by ``scraper.serve.make_datasette``. It acts only on the databases
+listed in the metadata's ``plugins.scraper.databases`` (see
+``scraper.metadata.build_metadata``):
+
+- ``asgi_wrapper``: every request but GET/HEAD/OPTIONS is refused (405).
+- ``prepare_connection``: SQL functions ``swedish_match(q)`` (a user query to an
+  FTS5 expression, see ``scraper.search``) and ``atom_time(value, fallback)``;
+  ``escape_fts`` replaced by ``swedish_match`` so the table search box
+  (``/<db>/releases?_search=...``) matches like the ``search`` canned query;
+  ``PRAGMA query_only`` so nothing can write through Datasette.
+- ``register_output_renderer``: ``.atom`` for any query returning ``atom_id``,
+  ``atom_title`` and ``atom_updated`` (the datasette-atom column convention;
+  this renderer replaces datasette-atom's, which fails on an empty result and
+  cannot mark a second link, and links every entry to the original release
+  (rel=alternate) and to its archive copy (rel=related)).
+- ``extra_template_vars`` + ``templates/row.html``: a release's own page reads
+  like a document (title, municipality, dates, body, images, attachments,
+  revisions with their diffs, events).
+- ``render_cell``: search excerpts highlighted, titles linked to the release page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+from markupsafe import Markup, escape
+
+from .search import build_match_query
+
+__all__ = [
+    "atom_time",
+    "diff_segments",
+    "is_archive",
+    "release_document",
+    "render_diff",
+]
+
+PLUGIN = "scraper"
+ATOM_REQUIRED = frozenset({"atom_id", "atom_title", "atom_updated"})
+ATOM_NS = "http://www.w3.org/2005/Atom"
+HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE = "«", "»"
+
+try:
+    _LOCAL = ZoneInfo("Europe/Stockholm")
+except ZoneInfoNotFoundError:  # no tz database: Swedish local times read as UTC
+    _LOCAL = UTC
+
+
+def is_archive(datasette: Any, database: str | None) -> bool:
+    """True when ``database`` is an archive this plugin serves."""
+    config = datasette.plugin_config(PLUGIN) or {}
+    return database is not None and database in config.get("databases", [])
+
+
+# --------------------------------------------------------------------------
+# Read-only
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    if not (datasette.plugin_config(PLUGIN) or {}).get("databases"):
+        return None
+
+    def wrap(app: Any) -> Any:
+        async def read_only(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            # Nothing on the web side writes: refuse every unsafe method up front
+            # (Datasette 0.65 answers a POST to a read-only canned query with a 500).
+            if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 405,
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"allow", b"GET, HEAD, OPTIONS"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b"The archive is read-only.\n"})
+                return
+            await app(scope, receive, send)
+
+        return read_only
+
+    return wrap
+
+
+# --------------------------------------------------------------------------
+# SQL functions
+
+
+def atom_time(value: str | None, fallback: str | None) -> str | None:
+    """An ISO 8601 date/datetime as an RFC 3339 timestamp; local Swedish time when naive."""
+    for candidate in (value, fallback):
+        if not candidate:
+            continue
+        try:
+            moment = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=_LOCAL)
+        return moment.isoformat()
+    return None
+
+
+def _safe_match(q: str | None) -> str:
+    return build_match_query(q if isinstance(q, str) else None)
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
+    # trylast: runs after Datasette's own sql_functions, so our escape_fts wins.
+    if not is_archive(datasette, database):
+        return
+    conn.create_function("swedish_match", 1, _safe_match, deterministic=True)
+    conn.create_function("escape_fts", 1, _safe_match, deterministic=True)
+    conn.create_function("atom_time", 2, atom_time, deterministic=True)
+    conn.execute("PRAGMA query_only = 1")
+
+
+# --------------------------------------------------------------------------
+# Atom
+
+
+def _instant(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _feed_title(datasette: Any, request: Any, database: str, query_name: str | None) -> str:
+    title = datasette.metadata("title") or "Arkiv"
+    if query_name:
+        queries = (datasette.metadata(database=database) or {}).get("queries") or {}
+        title = (queries.get(query_name) or {}).get("title") or query_name
+    details = [f"{key}: {request.args[key]}" for key in ("q", "source") if request.args.get(key)]
+    return f"{title} ({', '.join(details)})" if details else title
+
+
+def _entry_html(text: str | None, original: str | None, archive: str | None) -> str:
+    paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    parts = [f"<p>{escape(p)}</p>" for p in paragraphs]
+    links = []
+    if original:
+        links.append(f'<a href="{escape(original)}">Originalet hos kommunen</a>')
+    if archive:
+        links.append(f'<a href="{escape(archive)}">Arkivkopian</a>')
+    if links:
+        parts.append("<p>" + " · ".join(links) + "</p>")
+    return "\n".join(parts)
+
+
+def _atom_feed(
+    *,
+    feed_id: str,
+    title: str,
+    self_url: str,
+    html_url: str,
+    updated: str,
+    entries: list[dict[str, Any]],
+) -> bytes:
+    """Serialise an Atom feed (RFC 4287); entries are dicts of plain values."""
+    ElementTree.register_namespace("", ATOM_NS)
+
+    def sub(
+        parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str
+    ) -> ElementTree.Element:
+        element = ElementTree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    feed = ElementTree.Element(f"{{{ATOM_NS}}}feed")
+    sub(feed, "id", feed_id)
+    sub(feed, "title", title)
+    sub(feed, "updated", updated)
+    sub(feed, "link", href=self_url, rel="self")
+    sub(feed, "link", href=html_url, rel="alternate", type="text/html")
+    sub(feed, "generator", "Datasette + scraper")
+    for item in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "id", item["id"])
+        sub(entry, "title", item["title"])
+        sub(entry, "updated", item["updated"])
+        if item.get("author"):
+            sub(sub(entry, "author"), "name", item["author"])
+        if item.get("original"):
+            sub(entry, "link", href=item["original"], rel="alternate", type="text/html")
+        if item.get("archive"):
+            sub(
+                entry,
+                "link",
+                href=item["archive"],
+                rel="related",
+                type="text/html",
+                title="Arkivkopia",
+            )
+        if item.get("content_html") is not None:
+            sub(entry, "content", item["content_html"], type="html")
+    ElementTree.indent(feed)
+    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def render_atom(
+    datasette: Any,
+    request: Any,
+    columns: list[str],
+    rows: list[Any],
+    database: str,
+    query_name: str | None,
+) -> Any:
+    """Render query rows with atom_* columns as an Atom feed."""
+    from datasette.utils.asgi import Response
+    from datasette.views.base import DatasetteError
+
+    if not ATOM_REQUIRED.issubset(columns):
+        raise DatasetteError(
+            "SQL query must return columns " + ", ".join(sorted(ATOM_REQUIRED)), status=400
+        )
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    entries = []
+    for row in rows:
+        original = row["atom_link"] if "atom_link" in columns else None
+        archive = None
+        if "atom_release_id" in columns and row["atom_release_id"] is not None:
+            path = datasette.urls.row(database, "releases", str(row["atom_release_id"]))
+            archive = datasette.absolute_url(request, path)
+        content = None
+        if "atom_content" in columns:
+            content = _entry_html(row["atom_content"], original, archive)
+        entries.append(
+            {
+                "id": str(row["atom_id"]),
+                "title": str(row["atom_title"]),
+                "updated": str(row["atom_updated"] or now),
+                "author": row["atom_author_name"] if "atom_author_name" in columns else None,
+                "original": original,
+                "archive": archive,
+                "content_html": content,
+            }
+        )
+    html_url = datasette.absolute_url(request, request.path.rsplit(".atom", 1)[0])
+    if request.query_string:
+        html_url += "?" + request.query_string
+    # An empty feed is still a feed: a journalist subscribes before anything matches.
+    updated = max((e["updated"] for e in entries), key=_instant, default=now)
+    body = _atom_feed(
+        feed_id=request.url,
+        title=_feed_title(datasette, request, database, query_name),
+        self_url=request.url,
+        html_url=html_url,
+        updated=updated,
+        entries=entries,
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8", status=200)
+
+
+def _can_render_atom(columns: list[str]) -> bool:
+    return ATOM_REQUIRED.issubset(columns)
+
+
+@hookimpl(trylast=True)
+def register_output_renderer(datasette: Any) -> dict[str, Any]:
+    # trylast: registered after datasette-atom's "atom", so this one is used.
+    return {"extension": "atom", "render": render_atom, "can_render": _can_render_atom}
+
+
+# --------------------------------------------------------------------------
+# Pages
+
+STATIC_MOUNT = "scraper-static"
+
+
+@hookimpl
+def extra_css_urls(database: str | None, datasette: Any) -> list[str]:
+    if not is_archive(datasette, database):
+        return []
+    return [datasette.urls.path(f"/{STATIC_MOUNT}/scraper.css")]
+
+
+# --------------------------------------------------------------------------
+# Cells
+
+
+@hookimpl
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Any:
+    if not is_archive(datasette, database) or not isinstance(value, str):
+        return None
+    if column == "excerpt" and table is None:
+        html = str(escape(value))
+        html = html.replace(HIGHLIGHT_OPEN, "<mark>").replace(HIGHLIGHT_CLOSE, "</mark>")
+        return Markup(html)
+    if column == "title" and table in (None, "releases"):
+        keys = row.keys() if hasattr(row, "keys") else []
+        key = "id" if "id" in keys else "release_id" if "release_id" in keys else None
+        release_id = row[key] if key else None
+        if release_id is not None:
+            href = datasette.urls.row(database, "releases", str(release_id))
+            return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    return None
+
+
+# --------------------------------------------------------------------------
+# The release page
+
+_DIFF_RE = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+
+
+def diff_segments(diff: str) -> list[tuple[str, str]]:
+    """Split a word diff (``[-old-] {+new+}``) into ("same"|"del"|"ins", text) pieces."""
+    segments: list[tuple[str, str]] = []
+    pos = 0
+    for m in _DIFF_RE.finditer(diff):
+        if m.start() > pos:
+            segments.append(("same", diff[pos : m.start()]))
+        if m.group(1) is not None:
+            segments.append(("del", m.group(1)))
+        else:
+            segments.append(("ins", m.group(2)))
+        pos = m.end()
+    if pos < len(diff):
+        segments.append(("same", diff[pos:]))
+    return segments
+
+
+def render_diff(diff: str | None) -> Markup:
+    """A word diff as HTML paragraphs with <del> and <ins>, everything else escaped."""
+    if not diff:
+        return Markup("")
+    paragraphs = []
+    for paragraph in diff.split("\n\n"):
+        html = []
+        for kind, text in diff_segments(paragraph):
+            if kind == "same":
+                html.append(str(escape(text)))
+            else:
+                html.append(f"<{kind}>{escape(text)}</{kind}>")
+        paragraphs.append("<p>" + "".join(html) + "</p>")
+    return Markup("\n".join(paragraphs))
+
+
+def _web_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: a crawled page must not smuggle javascript:."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+
+def release_document(
+    release: dict[str, Any],
+    *,
+    images: list[dict[str, Any]],
+    attachments: list[dict[str, Any]],
+    revisions: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Everything the release page shows, as plain values and safe HTML (pure)."""
+    return {
+        **release,
+        "url": _web_url(release.get("url")),
+        "lead_paragraphs": _paragraphs(release.get("lead")),
+        "paragraphs": _paragraphs(release.get("body")),
+        "images": [{**i, "url": _web_url(i.get("url"))} for i in images if _web_url(i.get("url"))],
+        "attachments": [
+            {**a, "url": _web_url(a.get("url"))} for a in attachments if _web_url(a.get("url"))
+        ],
+        "revisions": [{**rev, "diff_html": render_diff(rev.get("diff"))} for rev in revisions],
+        "events": events,
+    }
+
+
+async def _fetch_release(datasette: Any, database: str, release_id: int) -> dict[str, Any]:
+    db = datasette.get_database(database)
+
+    async def rows(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in (await db.execute(sql, [release_id])).rows]
+
+    found = await rows(
+        "select r.*, s.name as municipality from releases r "
+        "left join sources s on s.id = r.source where r.id = ?"
+    )
+    if not found:
+        return {}
+    release = found[0]
+    release.pop("stems", None)
+    return release_document(
+        release,
+        images=await rows("select * from images where release_id = ? order by position"),
+        attachments=await rows("select * from attachments where release_id = ? order by position"),
+        revisions=await rows(
+            "select id, title, published, first_seen, last_seen, diff from revisions "
+            "where release_id = ? order by id desc"
+        ),
+        events=await rows("select * from events where release_id = ? order by at, id"),
+    )
+
+
+@hookimpl
+def extra_template_vars(
+    view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
+) -> Any:
+    if view_name != "row" or table != "releases" or not is_archive(datasette, database):
+        return {}
+
+    async def inner() -> dict[str, Any]:
+        try:
+            release_id = int(tilde_decode(request.url_vars["pks"]))
+        except (KeyError, ValueError):
+            return {}
+        document = await _fetch_release(datasette, database, release_id)
+        return {"scraper_release": document} if document else {}
+
+    return inner

@@ -1,0 +1,458 @@
+"""Datasette metadata of the archive: descriptions, facets and canned queries.
+
+``build_metadata(database)`` returns the metadata dictionary keyed by the
+database's name, so any file name works (``archive.db`` -> ``archive``).
+Canned queries call SQL functions that ``scraper.datasette_plugin`` registers
+on the archive's connections (``swedish_match``, ``atom_time``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .search import rank_expression
+
+__all__ = ["CANNED_QUERIES", "TABLES", "build_metadata"]
+
+TITLE = "Arkiv över kommunala pressmeddelanden"
+DESCRIPTION = (
+    "Pressmeddelanden, pressinbjudningar och nyheter från svenska kommuner, hämtade från "
+    "kommunernas webbplatser och sparade med alla ändringar. Sök med svensk böjning "
+    '(skolor hittar skolan), prefix (skol*), fraser ("nya skolan"), OR och NOT.'
+)
+LICENSE = "Texterna och bilderna tillhör respektive kommun; arkivets kod: MIT"
+SOURCE = "Kommunernas egna webbplatser (se tabellen sources)"
+
+SEARCH_HELP = (
+    "Sök i rubrik, ingress och brödtext. Böjningar hittas (skolor → skolan, skola); "
+    "å, ä och ö räknas (får före far) men vastervik hittar Västervik. "
+    'skol* = prefix, "nya skolan" = fras, skola OR förskola, skola NOT förskola '
+    "(eller -förskola). Parametrar: source (kommunens id), from och to (YYYY-MM-DD)."
+)
+
+# Columns every feed query returns for the Atom renderer (see datasette_plugin).
+_ATOM_COLUMNS = """
+  r.url as atom_id,
+  r.title as atom_title,
+  atom_time(r.published, r.first_seen) as atom_updated,
+  r.url as atom_link,
+  r.id as atom_release_id,
+  s.name as atom_author_name,
+  coalesce(r.lead, substr(r.body, 1, 600)) as atom_content"""
+
+SEARCH_SQL = f"""select
+  r.id,
+  r.published,
+  s.name as municipality,
+  r.kind,
+  r.title,
+  snippet(releases_fts, 2, '«', '»', ' … ', 24) as excerpt,
+  r.url,
+  r.removed_at,{_ATOM_COLUMNS}
+from releases_fts
+  join releases r on r.id = releases_fts.rowid
+  join sources s on s.id = r.source
+where releases_fts match swedish_match(:q)
+  and (:source = '' or r.source = :source)
+  and (:from = '' or r.published >= :from)
+  and (:to = '' or substr(r.published, 1, 10) <= :to)
+order by {rank_expression()}, r.published desc
+limit 200"""
+
+LATEST_SQL = f"""select
+  r.id,
+  r.published,
+  s.name as municipality,
+  r.kind,
+  r.title,
+  r.url,{_ATOM_COLUMNS}
+from releases r
+  join sources s on s.id = r.source
+where coalesce(r.removed_at, '') = ''
+order by r.published desc, r.id desc
+limit 100"""
+
+MUNICIPALITY_SQL = f"""select
+  r.id,
+  r.published,
+  r.kind,
+  r.title,
+  r.url,
+  r.removed_at,{_ATOM_COLUMNS}
+from releases r
+  join sources s on s.id = r.source
+where r.source = :source
+order by r.published desc, r.id desc
+limit 100"""
+
+PRESS_INVITATIONS_SQL = f"""select
+  r.id,
+  r.published,
+  s.name as municipality,
+  r.title,
+  coalesce(r.lead, substr(r.body, 1, 300)) as summary,
+  r.url,{_ATOM_COLUMNS}
+from releases r
+  join sources s on s.id = r.source
+where r.published >= date(
+    'now', '-' || (7 * cast(coalesce(nullif(:weeks, ''), '4') as integer)) || ' days')
+  and coalesce(r.kind, '') = 'Pressinbjudan'
+  and coalesce(r.removed_at, '') = ''
+order by r.published desc, r.id desc
+limit 200"""
+
+CHANGES_SQL = """select
+  e.at,
+  e.event,
+  s.name as municipality,
+  r.id as release_id,
+  r.title,
+  r.published,
+  e.evidence,
+  (select v.diff from revisions v where v.release_id = r.id and e.event = 'changed'
+   order by v.id desc limit 1) as diff,
+  r.url,
+  r.url || '#' || e.event || '-' || e.id as atom_id,
+  (case e.event when 'removed' then 'Borttaget: ' when 'changed' then 'Ändrat: '
+   when 'restored' then 'Åter publicerat: ' else 'Flyttat: ' end) || r.title as atom_title,
+  atom_time(e.at, e.at) as atom_updated,
+  r.url as atom_link,
+  r.id as atom_release_id,
+  s.name as atom_author_name,
+  coalesce(e.evidence, '') as atom_content
+from events e
+  join releases r on r.id = e.release_id
+  join sources s on s.id = r.source
+where e.event in ('changed', 'removed', 'restored', 'moved')
+  and e.at >= coalesce(nullif(:since, ''), date('now', '-30 days'))
+  and (:source = '' or r.source = :source)
+order by e.at desc, e.id desc
+limit 500"""
+
+PER_MUNICIPALITY_YEAR_SQL = """select
+  s.name as municipality,
+  c.*
+from (
+  select
+    source,
+    year,
+    count(*) as releases,
+    sum(kind = 'Pressmeddelande') as press_releases,
+    sum(kind = 'Pressinbjudan') as press_invitations,
+    sum(kind = 'Nyhet') as news,
+    sum(removed_at is not null) as removed
+  from releases
+  group by source, year
+) c
+  join sources s on s.id = c.source
+order by s.name, c.year desc"""
+
+CANNED_QUERIES: dict[str, dict[str, Any]] = {
+    "search": {
+        "title": "Sök pressmeddelanden",
+        "description": SEARCH_HELP + " Sorterat efter relevans; som flöde: search.atom?q=...",
+        "sql": SEARCH_SQL,
+        "hide_sql": True,
+    },
+    "latest": {
+        "title": "Senaste pressmeddelandena",
+        "description": "De 100 senast publicerade i alla kommuner; som flöde: latest.atom.",
+        "sql": LATEST_SQL,
+        "hide_sql": True,
+    },
+    "municipality": {
+        "title": "En kommuns pressmeddelanden",
+        "description": (
+            "De 100 senaste från en kommun (source = kommunens id, t.ex. vastervik); "
+            "som flöde: municipality.atom?source=vastervik."
+        ),
+        "sql": MUNICIPALITY_SQL,
+        "hide_sql": True,
+    },
+    "press_invitations": {
+        "title": "Pressinbjudningar de senaste veckorna",
+        "description": "Pressinbjudningar publicerade de senaste veckorna (weeks, standard 4).",
+        "sql": PRESS_INVITATIONS_SQL,
+        "hide_sql": True,
+    },
+    "changes": {
+        "title": "Ändrade och borttagna sedan ett datum",
+        "description": (
+            "Pressmeddelanden som ändrats, tagits bort, flyttats eller publicerats igen "
+            "sedan since (YYYY-MM-DD, standard 30 dagar), med ordändringarna; "
+            "som flöde: changes.atom."
+        ),
+        "sql": CHANGES_SQL,
+        "hide_sql": True,
+    },
+    "per_municipality_year": {
+        "title": "Pressmeddelanden per kommun och år",
+        "description": "Antal per kommun och publiceringsår, uppdelat på typ.",
+        "sql": PER_MUNICIPALITY_YEAR_SQL,
+    },
+}
+
+#: Every table of the archive with its description and its columns' descriptions.
+TABLES: dict[str, dict[str, Any]] = {
+    "sources": {
+        "description": "Kommunerna vars pressmeddelanden arkiveras, en rad per källa.",
+        "label_column": "name",
+        "columns": {
+            "id": "Stabil nyckel för kommunen, t.ex. vastervik",
+            "name": "Kommunens namn, t.ex. Västerviks kommun",
+            "url": "Listningssidan (eller flödet) som genomsöks",
+            "feed_url": "RSS- eller Atom-flöde som listningssidan pekar ut, om något",
+            "verified": "1 när adressen har kontrollerats mot den riktiga webbplatsen",
+            "overridden": "1 när källan har handskrivna extraktionsregler",
+            "last_run": "Senaste körningen mot källan (UTC)",
+            "last_success": "Senaste lyckade körningen (UTC)",
+            "last_failure": "Senaste misslyckade körningen (UTC)",
+            "last_error": "Felet vid senaste misslyckade körningen",
+        },
+    },
+    "releases": {
+        "description": (
+            "Ett pressmeddelande, en pressinbjudan eller en nyhet per rad, i sin senaste "
+            "version. Äldre versioner finns i revisions, händelser i events."
+        ),
+        "sort_desc": "published",
+        "facets": ["source", "kind", "year", "language"],
+        "label_column": "title",
+        "fts_table": "releases_fts",
+        "fts_pk": "id",
+        "columns": {
+            "id": "Arkivets nummer för pressmeddelandet",
+            "source": "Kommunen (sources.id)",
+            "url": "Kanonisk adress hos kommunen: pressmeddelandets identitet",
+            "title": "Rubrik",
+            "kind": "Typ: Pressmeddelande, Pressinbjudan, Nyhet …; tom när okänd",
+            "published": "Publicerad enligt sidan (YYYY-MM-DD eller med klockslag)",
+            "published_source": "Var publiceringsdatumet hittades (json-ld, meta, time, text …)",
+            "updated": "Uppdaterad enligt sidan, om den säger det",
+            "updated_source": "Var uppdateringsdatumet hittades",
+            "lead": "Ingress, när sidan markerar en",
+            "body": "Brödtext utan sidans navigering och kontaktrutor; stycken skiljs av tomrad",
+            "language": "Språk (ISO 639-1), t.ex. sv",
+            "year": "Publiceringsår (för facetter)",
+            "first_seen": "När arkivet först såg pressmeddelandet (UTC)",
+            "last_seen": "När arkivet senast såg det hos kommunen (UTC)",
+            "last_fetched": "När sidan senast hämtades (UTC)",
+            "content_hash": "SHA-256 av rubrik, datum, ingress och brödtext",
+            "version_seen": "När den nuvarande versionen först sågs (UTC)",
+            "changed_at": "Senaste gången innehållet ändrades (UTC)",
+            "removed_at": "När det försvann från kommunens webbplats (UTC); tomt om det finns kvar",
+            "removal_evidence": "Vad som visade att det tagits bort (t.ex. HTTP 404)",
+            "last_listed": "När det senast stod i kommunens lista (UTC)",
+            "extractor_version": "Version av extraktorn som skrev raden",
+            "page_id": "Den sparade råsidan som texten kommer från (pages.id)",
+            "stems": "Sökkolumn: orden stammade och utan diakritiska tecken",
+        },
+    },
+    "release_urls": {
+        "description": "Varje adress ett pressmeddelande har setts på (flyttar, omdirigeringar).",
+        "columns": {
+            "url": "Adressen",
+            "release_id": "Pressmeddelandet (releases.id)",
+            "first_seen": "När adressen först sågs (UTC)",
+        },
+    },
+    "images": {
+        "description": "Bilder i pressmeddelandena, i sidans ordning.",
+        "columns": {
+            "release_id": "Pressmeddelandet (releases.id)",
+            "position": "Ordning på sidan, från 0",
+            "url": "Bildens adress hos kommunen",
+            "alt": "Alternativtext",
+            "caption": "Bildtext",
+        },
+    },
+    "attachments": {
+        "description": "Bifogade filer (pdf, dokument) som pressmeddelandena länkar till.",
+        "columns": {
+            "release_id": "Pressmeddelandet (releases.id)",
+            "position": "Ordning på sidan, från 0",
+            "url": "Filens adress hos kommunen",
+            "title": "Länktext eller filnamn",
+            "mime_type": "Filtyp, t.ex. application/pdf",
+        },
+    },
+    "revisions": {
+        "description": "Tidigare versioner av pressmeddelanden som ändrats efter publicering.",
+        "columns": {
+            "id": "Versionens nummer",
+            "release_id": "Pressmeddelandet (releases.id)",
+            "title": "Rubriken i den här versionen",
+            "lead": "Ingressen i den här versionen",
+            "body": "Brödtexten i den här versionen",
+            "published": "Publiceringsdatumet i den här versionen",
+            "content_hash": "SHA-256 av versionens innehåll",
+            "first_seen": "När versionen först sågs (UTC)",
+            "last_seen": "När versionen senast sågs (UTC)",
+            "page_id": "Råsidan versionen kommer från (pages.id)",
+            "diff": "Ordändringar mot nästa version: [-borttaget-] {+tillagt+}",
+        },
+    },
+    "events": {
+        "description": (
+            "Händelser i pressmeddelandenas liv: ändrat, borttaget, återställt, flyttat."
+        ),
+        "columns": {
+            "id": "Händelsens nummer",
+            "release_id": "Pressmeddelandet (releases.id)",
+            "at": "När (UTC)",
+            "event": "changed, removed, restored eller moved",
+            "evidence": "Belägg: statuskod, omdirigering, hashändring …",
+        },
+    },
+    "pages": {
+        "description": "Råa hämtade sidor (oföränderliga); innehållet ligger i bodies.",
+        "columns": {
+            "id": "Sidans nummer",
+            "source": "Kommunen (sources.id)",
+            "url": "Begärd adress",
+            "final_url": "Adress efter omdirigeringar",
+            "status": "HTTP-status",
+            "headers": "Svarshuvuden (JSON)",
+            "fetched_at": "När sidan hämtades (UTC)",
+            "body_hash": "SHA-256 av råa bytes (bodies.hash)",
+            "encoding": "Teckenkodning som användes",
+            "run_id": "Körningen som hämtade sidan (runs.id)",
+        },
+    },
+    "bodies": {
+        "description": "Råa sidinnehåll, zstd-komprimerade, en gång per unikt innehåll.",
+        "hidden": True,
+        "columns": {
+            "hash": "SHA-256 av råa bytes",
+            "size": "Storlek okomprimerad (bytes)",
+            "compression": "Komprimering (zstd)",
+            "data": "Komprimerade bytes",
+        },
+    },
+    "http_cache": {
+        "description": "Valideringsdata (ETag, Last-Modified) för villkorliga hämtningar.",
+        "hidden": True,
+        "columns": {
+            "url": "Adressen",
+            "etag": "Senaste ETag",
+            "last_modified": "Senaste Last-Modified",
+            "status": "Senaste HTTP-status",
+            "fetched_at": "När (UTC)",
+            "body_hash": "Innehållets SHA-256 (bodies.hash)",
+        },
+    },
+    "robots": {
+        "description": "Senast hämtade robots.txt per webbplats.",
+        "hidden": True,
+        "columns": {
+            "url": "Adressen till robots.txt",
+            "status": "HTTP-status",
+            "text": "Filens innehåll",
+            "fetched_at": "När den hämtades (UTC)",
+        },
+    },
+    "site_templates": {
+        "description": "Vad varje webbplats upprepar på alla sidor (inlärt sidskräp).",
+        "hidden": True,
+        "columns": {
+            "source": "Kommunen (sources.id)",
+            "pages": "Antal sidor mallen lärdes från",
+            "blocks": "JSON-lista av [fingeravtryck, andel]",
+            "threshold": "Andel över vilken ett block räknas som sidskräp",
+            "learned_at": "När mallen lärdes (UTC)",
+        },
+    },
+    "frontier": {
+        "description": "Upptäckta adresser som ännu inte hämtats och sparats (kö).",
+        "hidden": True,
+        "columns": {
+            "url": "Adressen",
+            "source": "Kommunen (sources.id)",
+            "title": "Rubrik enligt listan",
+            "published": "Datum enligt listan",
+            "kind": "Typ enligt listan",
+            "discovered_at": "När adressen upptäcktes (UTC)",
+            "attempts": "Misslyckade försök hittills",
+            "last_error": "Senaste felet",
+        },
+    },
+    "runs": {
+        "description": "Körningar av scraper update.",
+        "sort_desc": "id",
+        "columns": {
+            "id": "Körningens nummer",
+            "started": "Start (UTC)",
+            "finished": "Slut (UTC)",
+            "status": "running, ok, failed eller killed",
+            "options": "Flaggor (JSON)",
+            "pid": "Processens id",
+            "summary": "Sammanfattning per källa (JSON)",
+        },
+    },
+    "fetches": {
+        "description": "Varje HTTP-begäran en körning gjorde.",
+        "sort_desc": "id",
+        "facets": ["source", "purpose", "outcome"],
+        "columns": {
+            "id": "Begärans nummer",
+            "run_id": "Körningen (runs.id)",
+            "source": "Kommunen (sources.id)",
+            "url": "Adressen",
+            "purpose": "robots, listing eller release",
+            "status": "HTTP-status",
+            "bytes": "Storlek (bytes)",
+            "elapsed": "Tid i sekunder, omförsök inräknade",
+            "attempts": "Antal försök",
+            "outcome": "new, changed, unchanged, not-modified, failed eller skipped",
+            "error": "Felmeddelande",
+            "at": "När (UTC)",
+        },
+    },
+}
+
+
+def _queries(database: str) -> dict[str, dict[str, Any]]:
+    queries = copy.deepcopy(CANNED_QUERIES)
+    queries["search"]["description"] += (
+        f" Nyast först i stället: /{database}/releases?_search=... (samma sökning)."
+    )
+    return queries
+
+
+def build_metadata(
+    database: str,
+    *,
+    title: str = TITLE,
+    license: str = LICENSE,
+    license_url: str | None = None,
+    source_url: str | None = None,
+) -> dict[str, Any]:
+    """Return Datasette metadata for the archive served under the name ``database``.
+
+    :param database: the name Datasette gives the file (its stem: ``archive.db`` -> archive).
+    :param title: the archive's title, for a published instance.
+    :param license: the licence note shown on every page.
+    :param license_url: where the licence is spelled out, if anywhere.
+    :param source_url: where the archive (or its code) comes from, if published.
+    """
+    metadata: dict[str, Any] = {
+        "title": title,
+        "description": DESCRIPTION,
+        "license": license,
+        "source": SOURCE,
+        "databases": {
+            database: {
+                "title": title,
+                "description": DESCRIPTION,
+                "tables": copy.deepcopy(TABLES),
+                "queries": _queries(database),
+            }
+        },
+        "plugins": {"scraper": {"databases": [database]}},
+    }
+    if license_url:
+        metadata["license_url"] = license_url
+    if source_url:
+        metadata["source_url"] = source_url
+    return metadata

@@ -1,0 +1,126 @@
+"""Serve an archive with Datasette: read-only, with the archive's metadata and plugin.
+
+    make_datasette(path)   a configured Datasette (for tests: await ds.client.get(...))
+    build_server(path)     a uvicorn server for it, not yet running
+    serve(path)            run that server until interrupted (``scraper serve``)
+
+The database is served under its file name's stem (``archive.db`` ->
+``/archive``); metadata and canned queries follow that name. Connections are
+read-only (Datasette opens files with ``mode=ro``; the plugin adds
+``PRAGMA query_only``), no write plugin is installed and queries stop after
+``sql_time_limit_ms``. ``immutable=True`` serves a published snapshot: faster
+(counts cached, no locking) but the file must not change while served, so
+checkpoint the WAL into it first
+(``sqlite3 archive.db 'PRAGMA wal_checkpoint(TRUNCATE)'``).
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from . import datasette_plugin
+from .errors import StorageError
+from .metadata import build_metadata
+
+__all__ = ["DEFAULT_SETTINGS", "build_server", "database_name", "make_datasette", "serve"]
+
+PACKAGE_DIR = Path(__file__).parent
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "sql_time_limit_ms": 3000,
+    "facet_time_limit_ms": 1000,
+    "default_page_size": 50,
+    "max_returned_rows": 1000,
+    "truncate_cells_html": 300,
+    "suggest_facets": False,
+    "allow_download": True,
+}
+
+
+def database_name(db_path: str | Path) -> str:
+    """The name Datasette serves a database file under: its stem."""
+    return Path(db_path).stem
+
+
+def _register_plugin() -> None:
+    # The plugin may also arrive through a "datasette" entry point.
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="scraper")
+
+
+def make_datasette(
+    db_path: str | Path,
+    *,
+    immutable: bool = False,
+    settings: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    title: str | None = None,
+) -> Datasette:
+    """Return a Datasette serving the archive at ``db_path``, read-only.
+
+    :param db_path: the archive; any file name (served under its stem).
+    :param immutable: serve as an unchanging snapshot (see the module docstring).
+    :param settings: Datasette settings overriding ``DEFAULT_SETTINGS``.
+    :param metadata: metadata replacing ``build_metadata(name)`` entirely.
+    :param title: the archive's title on every page.
+    :raises StorageError: when the file does not exist.
+    """
+    path = Path(db_path)
+    if not path.is_file():
+        raise StorageError(f"{path}: no such archive")
+    _register_plugin()
+    name = database_name(path)
+    if metadata is None:
+        metadata = build_metadata(name, **({"title": title} if title else {}))
+    ds = Datasette(
+        files=[] if immutable else [str(path)],
+        immutables=[str(path)] if immutable else [],
+        metadata=metadata,
+        settings={**DEFAULT_SETTINGS, **(settings or {})},
+        template_dir=str(TEMPLATE_DIR),
+        static_mounts=[(datasette_plugin.STATIC_MOUNT, str(STATIC_DIR))],
+    )
+    if name not in ds.databases:  # Datasette renamed it: metadata would not apply
+        raise StorageError(f"{path}: served as {list(ds.databases)}, expected {name!r}")
+    return ds
+
+
+def build_server(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    immutable: bool = False,
+    log_level: str = "warning",
+    **options: Any,
+) -> uvicorn.Server:
+    """Return a uvicorn server for the archive (call ``.run()``; ``port=0`` picks a free one)."""
+    ds = make_datasette(db_path, immutable=immutable, **options)
+    config = uvicorn.Config(ds.app(), host=host, port=port, log_level=log_level, lifespan="off")
+    return uvicorn.Server(config)
+
+
+def serve(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    immutable: bool = False,
+    sock: socket.socket | None = None,
+    **options: Any,
+) -> None:
+    """Serve the archive over HTTP until interrupted; binds 127.0.0.1 by default.
+
+    :param sock: an already bound socket to serve on instead of host and port
+        (tests bind port 0 themselves, so there is no race for the port).
+    """
+    server = build_server(db_path, host=host, port=port, immutable=immutable, **options)
+    server.run(sockets=[sock] if sock is not None else None)
