@@ -209,6 +209,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_success": "Senaste lyckade körningen (UTC)",
             "last_failure": "Senaste misslyckade körningen (UTC)",
             "last_error": "Felet vid senaste misslyckade körningen",
+            "failing_since": "Första misslyckade körningen i den pågående raden av fel (tom när "
+            "den senaste körningen lyckades)",
         },
     },
     "releases": {

@@ -69,6 +69,6 @@ def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) ->
         warning = stale_warning(row, now=now)
         if warning:
             lines.append(f"  STALE:         {warning}")
-        if failure and (not row["last_success"] or failure > row["last_success"]):
-            lines.append("  FAILING:       the last run of this source failed")
+        if row.get("failing_since"):
+            lines.append(f"  FAILING:       since {row['failing_since']}")
     return "\n".join(lines)

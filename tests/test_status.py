@@ -23,6 +23,7 @@ def row(**changes: object) -> dict:
         "last_new": None,
         "removed": 2,
         "usual_gap_days": 4.0,
+        "failing_since": None,
     }
     base.update(changes)
     return base
@@ -42,6 +43,7 @@ def test_report_shows_failure_reason_flags_and_counts() -> None:
             row(
                 last_failure="2026-11-27T06:00:00Z",
                 last_error="HTTP 503 after 4 attempts",
+                failing_since="2026-11-25T06:00:00Z",
                 overridden=1,
             )
         ],
@@ -50,7 +52,8 @@ def test_report_shows_failure_reason_flags_and_counts() -> None:
     assert "vastervik (Västerviks kommun) [unverified, overridden]" in text
     assert "releases:      120 (2 removed)" in text
     assert "last failure:  2026-11-27T06:00:00Z: HTTP 503 after 4 attempts" in text
-    assert "FAILING" in text
+    assert "FAILING:       since 2026-11-25T06:00:00Z" in text
+    assert "FAILING" not in format_status([row()], now=NOW)
 
 
 def test_never_produced_anything() -> None:

@@ -121,4 +121,5 @@ def test_unreachable_source_fails_alone(tmp_path: Path, served_sites: list[SiteS
         assert archive.release_count(served_sites[0].info.id) == served_sites[0].info.releases
         status = {row["id"]: row for row in archive.source_status()}
         assert status["nere"]["last_failure"] and status["nere"]["last_error"]
+        assert status["nere"]["failing_since"] == status["nere"]["last_failure"]
         assert status[served_sites[0].info.id]["last_success"]

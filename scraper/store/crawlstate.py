@@ -106,14 +106,15 @@ class CrawlState:
         with self.db.atomic():
             if error is None:
                 self.db.execute(
-                    "UPDATE sources SET last_run = ?, last_success = ? WHERE id = ?",
+                    "UPDATE sources SET last_run = ?, last_success = ?, failing_since = NULL "
+                    "WHERE id = ?",
                     [now, now, source_id],
                 )
             else:
                 self.db.execute(
-                    "UPDATE sources SET last_run = ?, last_failure = ?, last_error = ? "
-                    "WHERE id = ?",
-                    [now, now, error, source_id],
+                    "UPDATE sources SET last_run = ?, last_failure = ?, last_error = ?, "
+                    "failing_since = COALESCE(failing_since, ?) WHERE id = ?",
+                    [now, now, error, now, source_id],
                 )
 
     # -- frontier

@@ -19,7 +19,8 @@ class Reports:
         """Per source: last success and failure, releases, newest release, usual gap."""
         rows = self.db.execute(
             "SELECT s.id, s.name, s.url, s.verified, s.overridden, s.last_run, s.last_success, "
-            "s.last_failure, s.last_error, COUNT(r.id), MAX(r.published), MAX(r.first_seen), "
+            "s.last_failure, s.last_error, s.failing_since, COUNT(r.id), MAX(r.published), "
+            "MAX(r.first_seen), "
             "SUM(r.removed_at IS NOT NULL) FROM sources s LEFT JOIN releases r "
             "ON r.source = s.id GROUP BY s.id ORDER BY s.id"
         ).fetchall()
@@ -33,6 +34,7 @@ class Reports:
             "last_success",
             "last_failure",
             "last_error",
+            "failing_since",
             "releases",
             "newest",
             "last_new",

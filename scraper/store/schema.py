@@ -25,6 +25,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_success": str,
             "last_failure": str,
             "last_error": str,
+            "failing_since": str,
         },
         "pk": "id",
     },
