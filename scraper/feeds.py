@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import feedparser
 from selectolax.lexbor import LexborHTMLParser
@@ -13,7 +14,14 @@ from scraper.listing_text import clean_text, kind_from_label, kind_from_title
 from scraper.listing_urls import base_url, normalize_url
 from scraper.records import Listing, ListingEntry
 
-__all__ = ["FEED_TYPES", "find_feeds", "find_feeds_in_tree", "parse_feed", "parse_sitemap"]
+__all__ = [
+    "FEED_TYPES",
+    "find_feeds",
+    "find_feeds_in_tree",
+    "is_content_sitemap",
+    "parse_feed",
+    "parse_sitemap",
+]
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 
@@ -59,6 +67,21 @@ def parse_feed(text: str, url: str, *, kind: str) -> Listing:
         if link.get("rel") == "next" and link.get("href"):
             next_url = normalize_url(link["href"], url)
     return Listing(url=url, format=kind, entries=tuple(entries), next_url=next_url)
+
+
+#: Child sitemaps of an index that list no articles: WordPress core
+#: (wp-sitemap-posts-page-1.xml, wp-sitemap-taxonomies-*, wp-sitemap-users-*),
+#: Yoast (page-sitemap.xml, category-sitemap.xml, author-sitemap.xml) and the like.
+_NON_CONTENT_SITEMAP = re.compile(
+    r"taxonom|categor|(^|[/_-])tags?[-_.]|author|users?[-_.]|posts-page|(^|[/_-])pages?[-_]sitemap",
+    re.IGNORECASE,
+)
+
+
+def is_content_sitemap(url: str) -> bool:
+    """False for a child sitemap that by its name lists pages, categories, tags or people."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    return not _NON_CONTENT_SITEMAP.search(name)
 
 
 def _local(tag: str) -> str:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .discover import discover_listing
-from .listing_urls import same_site
+from .feeds import is_content_sitemap
+from .listing_urls import is_release_url, same_site
 from .records import Listing, ListingEntry, Page, Source
 from .store import Archive
 
@@ -104,6 +105,9 @@ class ListingWalk:
             else:
                 entries = list(listing.entries)
             site_entries = [e for e in entries if same_site(e.url, source.url)]
+            if listing.format.startswith("sitemap"):
+                # A sitemap lists the whole site: keep what could be an article.
+                site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
             fresh = self._take(site_entries, known, found, tally)
             if first:
                 self.archive.remember_validators(page)
@@ -134,8 +138,11 @@ class ListingWalk:
         return fresh
 
     async def _expand_sitemap_index(self, source: Source, listing: Listing) -> list[ListingEntry]:
+        """The article URLs of an index's child sitemaps (pages, tags, people left out)."""
         entries: list[ListingEntry] = []
         for child in listing.entries:
+            if not is_content_sitemap(child.url):
+                continue
             page = await self.fetch(
                 source, child.url, purpose="listing", conditional=False, required=False
             )

@@ -88,3 +88,25 @@ def test_feed_text_that_looks_like_a_url_is_not_fetched() -> None:
         "https://127.0.0.1:1/feed", "https://x.se/", content_type="application/rss+xml"
     )
     assert listing.entries == ()
+
+
+def test_child_sitemaps_of_pages_tags_and_people_are_not_content() -> None:
+    from scraper.feeds import is_content_sitemap
+
+    for url in [
+        "https://x.se/wp-sitemap-posts-post-1.xml",
+        "https://x.se/post-sitemap.xml",
+        "https://x.se/sitemap-news.xml",
+        "https://x.se/sitemap.xml",
+    ]:
+        assert is_content_sitemap(url), url
+    for url in [
+        "https://x.se/wp-sitemap-posts-page-1.xml",
+        "https://x.se/wp-sitemap-taxonomies-category-1.xml",
+        "https://x.se/wp-sitemap-users-1.xml",
+        "https://x.se/page-sitemap.xml",
+        "https://x.se/category-sitemap.xml",
+        "https://x.se/post_tag-sitemap.xml",
+        "https://x.se/author-sitemap.xml",
+    ]:
+        assert not is_content_sitemap(url), url
