@@ -52,6 +52,7 @@ def test_rss_feed_as_source(tmp_path: Path) -> None:
 
 def test_sitemap_index_as_source(tmp_path: Path) -> None:
     with SiteServer(load_site_info(SITES / "sjovik")) as server:
-        with crawl(tmp_path, server, server.base_url + "/wp-sitemap.xml") as archive:
+        archive = crawl(tmp_path, server, server.base_url + "/wp-sitemap.xml")
+        with archive:
             paths = {row["url"][len(server.base_url) :] for row in archive.db["releases"].rows}
     assert paths == set(expected_by_path("sjovik"))
