@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,7 +23,8 @@ from .extract import EXTRACTOR_VERSION, extract_release
 from .fetch import Fetcher, RequestRecord
 from .records import Config, ListingEntry, Page, SiteTemplate, Source, SourceReport
 from .reprocess import reextract_page
-from .store import Archive, utc_now
+from .store import Archive
+from .timestamps import parse_timestamp, shift, utc_now
 from .walk import ListingWalk
 
 __all__ = ["RunReport", "run_update", "update"]
@@ -157,7 +158,7 @@ async def run_update(
             )
 
     def moment() -> datetime:
-        return datetime.fromisoformat(now().replace("Z", "+00:00"))
+        return parse_timestamp(now()) or datetime.now(UTC)
 
     async with Fetcher(
         settings, transport=transport, robots=robots, on_request=log_robots, now=moment
@@ -354,7 +355,7 @@ class _Job:
             return None
         grace = self.config.settings.removal_grace_days
         listed = row["last_listed"] or row["first_seen"]
-        if listed and listed > _days_ago(self.now(), grace):
+        if listed and listed > shift(self.now(), days=-grace):
             return None
         return f"redirects to {final_url}; not on the listing since {listed}"
 
@@ -480,11 +481,6 @@ class _Job:
             error=error,
             now=self.now(),
         )
-
-
-def _days_ago(now: str, days: int) -> str:
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(days=days)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _redirected_away(url: str, final_url: str, listing_url: str) -> bool:

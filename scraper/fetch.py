@@ -39,6 +39,7 @@ from .inflate import BodyError, Inflater, cap_body, too_large
 from .pacing import AttemptFailed, Pacer, Response, status_reason
 from .records import Page, Settings
 from .robots import ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, RobotsRules, RobotsTxt, is_definite
+from .timestamps import format_timestamp
 from .useragent import CONTACT_URL, user_agent
 
 # Some names live in scraper.charset, scraper.robots and scraper.useragent now;
@@ -414,7 +415,7 @@ class Fetcher:
         return RobotsRules.answered(status, text)
 
     def _timestamp(self) -> str:
-        return self._now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_timestamp(self._now())
 
     async def _follow(self, job: _Job) -> Response:
         """Request ``job.url``, follow redirects within the site; return the final response."""

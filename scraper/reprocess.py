@@ -9,7 +9,8 @@ from .boilerplate import learn_template
 from .errors import ExtractError
 from .extract import EXTRACTOR_VERSION, extract_release
 from .records import Config, SiteTemplate, Source
-from .store import Archive, SaveOutcome, utc_now
+from .store import Archive, SaveOutcome
+from .timestamps import utc_now
 
 __all__ = ["reextract_page", "reprocess"]
 

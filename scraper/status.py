@@ -5,22 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from .timestamps import parse_timestamp
+
 __all__ = ["format_status", "stale_warning"]
 
 #: A source is stale when it published nothing for this many usual gaps ...
 STALE_FACTOR = 3.0
 #: ... and never before this many days.
 STALE_MIN_DAYS = 14.0
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def stale_warning(row: dict[str, Any], *, now: datetime) -> str | None:
@@ -32,7 +24,7 @@ def stale_warning(row: dict[str, Any], *, now: datetime) -> str | None:
     """
     if row["last_run"] and not row["releases"]:
         return "no releases yet"
-    newest = _parse(row["newest"])
+    newest = parse_timestamp(row["newest"])
     gap = row.get("usual_gap_days")
     if newest is None or gap is None:
         return None

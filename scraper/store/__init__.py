@@ -8,7 +8,8 @@ releases.py    releases, revisions, URLs, media, history events
 reports.py     per-source health, counts, storage figures
 """
 
-from .archive import Archive, utc_now
+from ..timestamps import utc_now
+from .archive import Archive
 from .releases import SaveOutcome
 
 __all__ = ["Archive", "SaveOutcome", "utc_now"]

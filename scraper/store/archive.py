@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,6 @@ from .pages import PageStore
 from .releases import ReleaseStore
 from .reports import Reports
 from .schema import ensure_schema
-
-
-def utc_now() -> str:
-    """The current time as an ISO 8601 UTC string (second precision)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Archive(CrawlState, PageStore, ReleaseStore, Reports):

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
 from ..fetch import RobotsTxt
 from ..records import ListingEntry, Page, Source
+from ..timestamps import shift
 
 
 class CrawlState:
@@ -184,9 +184,7 @@ class CrawlState:
 
     def load_robots(self, *, now: str, max_age_hours: float) -> list[RobotsTxt]:
         """robots.txt answers young enough to be reused instead of asked again."""
-        cutoff = (
-            datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(hours=max_age_hours)
-        ).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cutoff = shift(now, hours=-max_age_hours)
         rows = self.db.execute(
             "SELECT url, status, text, fetched_at FROM robots WHERE fetched_at >= ?", [cutoff]
         ).fetchall()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
@@ -11,6 +10,7 @@ import zstandard
 from .. import search
 from ..diff import word_diff
 from ..records import RefetchSchedule, Release
+from ..timestamps import days_between, parse_timestamp
 
 #: What save_release did: "new", "changed" (a revision was kept),
 #: "updated" (same publication, new extraction), "unchanged".
@@ -283,7 +283,9 @@ class ReleaseStore:
         self, source: str, *, now: str, schedule: RefetchSchedule, exclude: set[str]
     ) -> list[str]:
         """URLs of known releases whose re-check is due, young ones more often."""
-        current = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        current = parse_timestamp(now)
+        if current is None:
+            raise ValueError(f"not a timestamp: {now!r}")
         due = []
         rows = self.db.execute(
             "SELECT url, COALESCE(published, first_seen), last_fetched, removed_at "
@@ -293,7 +295,7 @@ class ReleaseStore:
         for url, born, last_fetched, removed_at in rows:
             if url in exclude:
                 continue
-            age = _days_between(born, current)
+            age = days_between(born, current)
             if age is None:
                 age = schedule.middle_days
             if age < schedule.young_days:
@@ -304,7 +306,7 @@ class ReleaseStore:
                 every = schedule.old_every
             if removed_at:
                 every = max(every, schedule.middle_every)
-            since = _days_between(last_fetched, current)
+            since = days_between(last_fetched, current)
             if since is None or since >= every:
                 due.append(url)
         return due
@@ -321,18 +323,6 @@ def _revision_diff(existing: dict[str, Any], release: Release) -> str:
     if (existing["body"] or "") != release.body:
         parts.append(word_diff(existing["body"] or "", release.body))
     return "\n\n".join(p for p in parts if p)
-
-
-def _days_between(value: str | None, current: datetime) -> float | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (current - moment).total_seconds() / 86400
 
 
 def _year(published: str | None) -> int | None:
