@@ -263,32 +263,7 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
 
 
 def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
-    if not isinstance(raw, dict):
-        raise ConfigError(
-            "[settings] must be a table",
-            path=path,
-            line=locator.top_level("settings"),
-            field="settings",
-        )
-    types = {f.name: f.type for f in fields(Settings)}
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        line = locator.settings_key(key)
-        if key not in types:
-            raise ConfigError(
-                f"unknown setting (allowed: {', '.join(sorted(types))})",
-                path=path,
-                line=line,
-                field=f"settings.{key}",
-            )
-        if key == "refetch":
-            values[key] = _parse_refetch(value, path=path, locator=locator)
-            continue
-        expected = {"str": str, "int": int, "float": float}[str(types[key])]
-        checked = _check_type(value, expected, path=path, line=line, field=f"settings.{key}")
-        if expected in (int, float) and checked < 0:
-            raise ConfigError("must be 0 or more", path=path, line=line, field=f"settings.{key}")
-        values[key] = checked
+    values = _parse_table(raw, Settings, table="settings", path=path, locator=locator)
     if values.get("concurrency", 1) < 1:
         raise ConfigError(
             "must be 1 or more",
@@ -299,32 +274,41 @@ def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
     return Settings(**values)
 
 
-def _parse_refetch(raw: Any, *, path: str, locator: _Locator) -> RefetchSchedule:
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float}
+
+
+def _parse_table(
+    raw: Any, record: type, *, table: str, path: str, locator: _Locator
+) -> dict[str, Any]:
+    """Check a settings table key by key against the fields of ``record``."""
     if not isinstance(raw, dict):
         raise ConfigError(
-            "must be a table",
+            f"[{table}] must be a table",
             path=path,
-            line=locator.settings_key("refetch"),
-            field="settings.refetch",
+            line=locator.settings_key(table.rsplit(".", 1)[-1])
+            if "." in table
+            else locator.top_level(table),
+            field=table,
         )
-    types = {f.name: f.type for f in fields(RefetchSchedule)}
+    types = {f.name: str(f.type) for f in fields(record)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        line = locator.settings_key(key, table="settings.refetch")
+        line = locator.settings_key(key, table=table)
+        name = f"{table}.{key}"
         if key not in types:
             raise ConfigError(
                 f"unknown setting (allowed: {', '.join(sorted(types))})",
                 path=path,
                 line=line,
-                field=f"settings.refetch.{key}",
+                field=name,
             )
-        expected = {"int": int, "float": float}[str(types[key])]
-        checked = _check_type(
-            value, expected, path=path, line=line, field=f"settings.refetch.{key}"
-        )
-        if checked < 0:
-            raise ConfigError(
-                "must be 0 or more", path=path, line=line, field=f"settings.refetch.{key}"
-            )
+        if types[key] == "RefetchSchedule":
+            schedule = _parse_table(value, RefetchSchedule, table=name, path=path, locator=locator)
+            values[key] = RefetchSchedule(**schedule)
+            continue
+        expected = _TYPES[types[key]]
+        checked = _check_type(value, expected, path=path, line=line, field=name)
+        if expected in (int, float) and checked < 0:
+            raise ConfigError("must be 0 or more", path=path, line=line, field=name)
         values[key] = checked
-    return RefetchSchedule(**values)
+    return values

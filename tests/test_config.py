@@ -93,3 +93,17 @@ def test_missing_file_and_empty_file(tmp_path: Path) -> None:
     empty.write_text("# inga källor\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"no \[\[source\]\] tables"):
         load_config(empty)
+
+
+def test_refetch_schedule_is_read_and_checked() -> None:
+    text = GOOD.replace(
+        "delay = 0\n\n", "delay = 0\n\n[settings.refetch]\nyoung_days = 3\nold_every = 60\n\n", 1
+    )
+    config = parse_config(text, path="s.toml")
+    assert config.settings.refetch.young_days == 3 and config.settings.refetch.old_every == 60.0
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text.replace("young_days = 3", "young_dayz = 3"), path="s.toml")
+    assert (caught.value.line, caught.value.field) == (6, "settings.refetch.young_dayz")
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text.replace("old_every = 60", "old_every = -1"), path="s.toml")
+    assert caught.value.field == "settings.refetch.old_every" and "0 or more" in str(caught.value)
