@@ -381,6 +381,11 @@ class _Job:
             tally.failed += 1
             self._log(source, fetched_url, "extract", outcome="failed", error=exc.reason)
             return
+        except Exception as exc:  # an extractor bug on one odd page must not stop the source
+            tally.failed += 1
+            reason = f"extractor error: {type(exc).__name__}: {exc}"
+            self._log(source, fetched_url, "extract", outcome="failed", error=reason)
+            return
         if fetched_url != release.url:
             release = replace(release, url=fetched_url)
         existing = self.archive.release_for_url(fetched_url) or self.archive.release_for_url(

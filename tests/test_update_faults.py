@@ -202,3 +202,35 @@ def test_no_change_run_sends_only_conditional_requests(tmp_path: Path) -> None:
             update(config, archive, now=clock)
             assert [r.path for r in server.requests] == ["/nyheter/"]
             assert server.requests[0].header("If-None-Match") == '"lista-1"'
+
+
+def test_an_extractor_crash_on_one_page_is_logged_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import scraper.crawl
+
+    real = scraper.crawl.extract_release
+
+    def fragile(html: str, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        if url.endswith("/skolan"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(html, url, **kwargs)
+
+    monkeypatch.setattr(scraper.crawl, "extract_release", fragile)
+    slugs = ["budget", "skolan", "vagen"]
+    with FaultServer() as server:
+        server.route("/nyheter/", listing(slugs))
+        for i, slug in enumerate(slugs):
+            server.route(f"/nyheter/{slug}", page(slug, i))
+        config = Config(
+            path="<test>",
+            settings=SETTINGS,
+            sources=(Source(id="felby", name="Felby kommun", url=server.url("/nyheter/")),),
+        )
+        with Archive(tmp_path / "archive.db") as archive:
+            (report,) = update(config, archive, now=Clock()).sources
+            assert report.ok and (report.new, report.failed) == (2, 1)
+            (error,) = archive.db.execute(
+                "SELECT error FROM fetches WHERE purpose = 'extract' AND outcome = 'failed'"
+            ).fetchone()
+            assert error == "extractor error: RecursionError: maximum recursion depth exceeded"
