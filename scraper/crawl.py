@@ -391,13 +391,15 @@ class _Job:
         existing = self.archive.release_for_url(fetched_url) or self.archive.release_for_url(
             release.canonical_url
         )
-        if existing and existing["page_id"] and existing["extractor_version"] != EXTRACTOR_VERSION:
-            # Bring the stored version up to the current extractor first, so that
-            # the comparison below sees only what the site changed (not what we did).
-            self._reextract(source, existing["page_id"], template)
         same_body = existing is not None and self.archive.page_body_hash(
             existing["page_id"]
         ) == self.archive.page_body_hash(page_id)
+        if existing and existing["page_id"] and not same_body:
+            # The page changed. Run the stored page through the same extractor and
+            # template first, so that the comparison below sees only what the site
+            # changed in the release, not a newer extractor or a re-learned template
+            # (furniture that moved would otherwise make false revisions).
+            self._reextract(source, existing["page_id"], template)
         _, outcome = self.archive.save_release(
             release,
             source=source.id,

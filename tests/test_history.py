@@ -187,3 +187,36 @@ def test_reprocess_rebuilds_from_raw_pages_without_network(
             ).fetchone()[0]
             == 0
         )
+
+
+def test_furniture_changes_make_no_revision(site: SiteServer, tmp_path: Path) -> None:
+    """A redesigned footer or contact block changes every page, never a release."""
+    clock = Clock()
+    charset = site.info.charset
+    furniture = [
+        line
+        for line in (site.info.root.parent / "boilerplate.txt").read_text("utf-8").splitlines()
+        if len(line) > 25
+    ]
+    with Archive(tmp_path / "archive.db") as archive:
+        run(site, archive, clock)
+        changed_pages = 0
+        for expected in expectations(site):
+            path = page_file(site, expected["path"])
+            html = path.read_text(charset)
+            present = [line for line in furniture if line in html]
+            if present:
+                for line in present[:3]:
+                    html = html.replace(line, line.replace(" ", " nya ", 1))
+                path.write_text(html, charset)
+                changed_pages += 1
+        assert changed_pages >= 5
+        clock.advance(31)
+        run(site, archive, clock)
+        assert archive.db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0
+        assert (
+            archive.db.execute(
+                "SELECT COUNT(*) FROM releases WHERE changed_at IS NOT NULL"
+            ).fetchone()[0]
+            == 0
+        )
