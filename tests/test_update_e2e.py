@@ -14,6 +14,13 @@ from scraper.localsites import SiteServer
 from scraper.store import Archive
 
 
+def expected_releases(site_id: str) -> dict[str, dict]:
+    releases = (
+        json.loads(p.read_text("utf-8")) for p in (SITES / site_id / "expected").glob("*.json")
+    )
+    return {release["path"]: release for release in releases}
+
+
 def expected_paths(site_id: str) -> set[str]:
     return {
         json.loads(p.read_text("utf-8"))["path"]
@@ -64,6 +71,20 @@ def test_first_update_finds_every_fixture_release(crawled) -> None:
             "SELECT url, error FROM fetches WHERE outcome = 'failed'"
         ).fetchall()
         assert failed == []
+        # Through the whole pipeline (HTTP, charset detection on the ISO-8859-1 site whose
+        # pages declare nothing, template learning) every release reads as written.
+        for server in servers:
+            for path, expected in expected_releases(server.info.id).items():
+                row = archive.release_for_url(server.base_url + path)
+                assert row is not None, path
+                got = (row["title"], row["kind"], row["published"], " ".join(row["body"].split()))
+                want = (
+                    expected["title"],
+                    expected["kind"],
+                    expected["published"],
+                    " ".join(expected["body"].split()),
+                )
+                assert got == want, path
     # The summary names every source.
     for server in servers:
         assert server.info.id in result.output
