@@ -274,7 +274,8 @@ def _can_render_atom(columns: list[str]) -> bool:
 
 @hookimpl(trylast=True)
 def register_output_renderer(datasette: Any) -> dict[str, Any]:
-    # trylast: registered after datasette-atom's "atom", so this one is used.
+    # trylast: should datasette-atom be installed too, its "atom" renderer is
+    # registered first and this one wins.
     return {"extension": "atom", "render": render_atom, "can_render": _can_render_atom}
 
 
