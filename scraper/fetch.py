@@ -434,6 +434,17 @@ class Fetcher:
                 if not rules.can_fetch(str(current), self.user_agent):
                     kind = FetchError if rules.unavailable else RobotsDisallowed
                     raise job.error(rules.reason, status=job.status, kind=kind)
+                asked = rules.min_gap(self.user_agent)
+                if asked > self.settings.max_crawl_delay:
+                    # Honoured, a Crawl-delay of hours would stall the whole run on
+                    # one host; skipping it is the polite answer.
+                    raise job.error(
+                        f"robots.txt asks for {asked:g} s between requests, more than "
+                        f"max_crawl_delay ({self.settings.max_crawl_delay:g} s): host "
+                        "skipped for this run",
+                        status=job.status,
+                        kind=RobotsDisallowed,
+                    )
             # A URL asked again with the same cookies is a loop; with a new
             # cookie it is the Sitevision load-balancer dance (307 to itself).
             cookie = self._client.build_request("GET", current).headers.get("cookie")

@@ -33,6 +33,9 @@ class Inflater:
         self.coding = coding
         self._fed = False
         self._produced = False
+        #: Input taken while "deflate" produced nothing yet: replayed if it turns
+        #: out to be raw deflate (no zlib header).
+        self._unproven = b""
         if coding in ("gzip", "x-gzip"):
             self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif coding == "deflate":
@@ -45,18 +48,34 @@ class Inflater:
     def feed(self, data: bytes, max_length: int) -> bytes:
         """Return at most ``max_length`` bytes decoded from ``data``."""
         if self._obj is None:
-            return data
+            return data[:max_length] if max_length > 0 else data
         self._fed = self._fed or bool(data)
+        if self.coding == "deflate" and not self._produced:
+            self._unproven += data
         try:
             out = self._obj.decompress(data, max_length)
+            # gzip allows several members one after the other (RFC 1952, 2.2).
+            while (
+                self.coding in ("gzip", "x-gzip")
+                and self._obj.eof
+                and self._obj.unused_data
+                and len(out) < max_length
+            ):
+                rest = self._obj.unused_data
+                self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out += self._obj.decompress(rest, max_length - len(out))
         except zlib.error as exc:
             if self.coding == "deflate" and not self._produced:
-                # Some servers send raw deflate without the zlib header.
+                # Some servers send raw deflate without the zlib header: start
+                # again from the first byte with a raw decoder.
                 self.coding = "raw deflate"
                 self._obj = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.feed(data, max_length)
+                replay, self._unproven = self._unproven, b""
+                return self.feed(replay, max_length)
             raise BodyError(f"undecodable {self.coding} body: {exc}", retryable=False) from exc
-        self._produced = self._produced or bool(out)
+        if out:
+            self._produced = True
+            self._unproven = b""
         return out
 
     def finish(self) -> None:

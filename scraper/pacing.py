@@ -104,7 +104,7 @@ def retry_after(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -184,7 +184,8 @@ class Pacer:
                     host.failures = 0
                     return response
                 failure = AttemptFailed(
-                    f"{status_reason(response.status)} after {attempt} attempts"
+                    f"{status_reason(response.status)} after {attempt} "
+                    f"attempt{'s' if attempt != 1 else ''}"
                 )
                 wait_for = retry_after(response.header("retry-after"), self._now())
                 if wait_for is not None and wait_for > self.settings.max_retry_after:

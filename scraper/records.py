@@ -70,6 +70,9 @@ class Settings:
     retry_backoff: float = 1.0
     #: Hours a robots.txt answer is reused across runs (RFC 9309: at most 24).
     robots_cache_hours: float = 24.0
+    #: Longest Crawl-delay honoured, in seconds; a host asking for more is skipped
+    #: for the run (with that reason) rather than stalling it.
+    max_crawl_delay: float = 120.0
 
 
 @dataclass(frozen=True)

@@ -687,3 +687,15 @@ async def test_page_fields_and_request_records() -> None:
 )
 def test_registrable_domain(value: str, expected: str) -> None:
     assert registrable_domain(value) == expected
+
+
+async def test_a_crawl_delay_beyond_the_limit_skips_the_host() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nCrawl-delay: 86400\n")
+        return httpx.Response(200, html="<p>sida</p>")
+
+    settings = Settings(delay=0.0, max_crawl_delay=120.0)
+    async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
+        with pytest.raises(RobotsDisallowed, match="asks for 86400 s between requests"):
+            await fetcher.fetch("https://www.exempel.se/nyheter/")
