@@ -31,7 +31,7 @@ def count_releases(db: Path) -> int:
 def slow_sources(tmp_path: Path, servers: list[SiteServer]) -> Path:
     path = write_sources(tmp_path, servers)
     # A small delay per host makes the run long enough to be caught in the middle.
-    path.write_text(path.read_text("utf-8").replace("delay = 0\n", "delay = 0.15\n"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("delay = 0\n", "delay = 0.3\n"), "utf-8")
     return path
 
 
