@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -64,17 +64,8 @@ class _Tally:
     hints: dict[str, ListingEntry] = field(default_factory=dict)
 
     def report(self, source: str) -> SourceReport:
-        return SourceReport(
-            source=source,
-            discovered=self.discovered,
-            new=self.new,
-            changed=self.changed,
-            unchanged=self.unchanged,
-            not_modified=self.not_modified,
-            removed=self.removed,
-            failed=self.failed,
-            error=self.error,
-        )
+        counts = {f.name: getattr(self, f.name) for f in fields(SourceReport) if f.name != "source"}
+        return SourceReport(source=source, **counts)
 
 
 Progress = Callable[[str], None]
