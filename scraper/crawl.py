@@ -219,13 +219,13 @@ class _Job:
         queue = self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)
         for entry in queue:
             tally.hints[entry.url] = entry
-        fresh = {entry.url for entry in queue}
-        if self.full:
-            recheck = sorted(known - fresh)
-        else:
-            recheck = self.archive.releases_due(
-                source.id, now=self.now(), schedule=self.config.settings.refetch, exclude=fresh
-            )
+        recheck = self.archive.releases_due(
+            source.id,
+            now=self.now(),
+            schedule=self.config.settings.refetch,
+            exclude={entry.url for entry in queue},
+            everything=self.full,
+        )
         page_ids = self.archive.unextracted_pages(source.id)
         for entry in queue:
             page_id = await self._fetch_release(source, entry.url, tally, known=False)

@@ -307,3 +307,23 @@ def test_failed_write_rolls_back_the_whole_release(archive: Archive, monkeypatch
         )
     assert rows(archive, "SELECT COUNT(*) FROM releases") == [(0,)]
     assert rows(archive, "SELECT COUNT(*) FROM release_urls") == [(0,)]
+
+
+def test_full_recheck_names_each_release_once(archive: Archive) -> None:
+    archive.save_release(
+        make_release(),
+        source="exempel",
+        page_id=None,
+        extractor_version="1",
+        now="2024-03-14T00:00:00Z",
+        aliases=(URL + "?gammal",),
+    )
+    assert len(archive.known_urls("exempel")) == 2
+    due = archive.releases_due(
+        "exempel",
+        now="2024-03-14T01:00:00Z",
+        schedule=RefetchSchedule(),
+        exclude=set(),
+        everything=True,
+    )
+    assert due == [URL]

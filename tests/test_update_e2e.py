@@ -144,3 +144,19 @@ def test_unreachable_source_fails_alone(tmp_path: Path, served_sites: list[SiteS
         assert status["nere"]["last_failure"] and status["nere"]["last_error"]
         assert status["nere"]["failing_since"] == status["nere"]["last_failure"]
         assert status[served_sites[0].info.id]["last_success"]
+
+
+def test_full_update_walks_everything_and_rechecks_each_release_once(crawled) -> None:
+    result, db, sources, servers = crawled
+    assert result.exit_code == 0, result.output
+    before = {s.info.id: len(s.requests) for s in servers}
+    again = CliRunner().invoke(
+        cli, ["update", "--db", str(db), "--sources", str(sources), "--full"]
+    )
+    assert again.exit_code == 0, again.output
+    for server in servers:
+        paths = [line.split(" ")[1] for line in server.requests[before[server.info.id] :]]
+        rechecked = [p for p in paths if p in expected_paths(server.info.id)]
+        assert sorted(rechecked) == sorted(expected_paths(server.info.id)), server.info.id
+    with Archive(db) as archive:
+        assert archive.db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0

@@ -280,9 +280,18 @@ class ReleaseStore:
         return True
 
     def releases_due(
-        self, source: str, *, now: str, schedule: RefetchSchedule, exclude: set[str]
+        self,
+        source: str,
+        *,
+        now: str,
+        schedule: RefetchSchedule,
+        exclude: set[str],
+        everything: bool = False,
     ) -> list[str]:
-        """URLs of known releases whose re-check is due, young ones more often."""
+        """URLs of known releases whose re-check is due, young ones more often.
+
+        One URL per release (its current one); ``everything`` (``--full``): all of them.
+        """
         current = parse_timestamp(now)
         if current is None:
             raise ValueError(f"not a timestamp: {now!r}")
@@ -294,6 +303,9 @@ class ReleaseStore:
         ).fetchall()
         for url, born, last_fetched, removed_at in rows:
             if url in exclude:
+                continue
+            if everything:
+                due.append(url)
                 continue
             age = days_between(born, current)
             if age is None:
