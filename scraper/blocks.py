@@ -3,8 +3,8 @@
 A *block* is a run of text owned by one block-level element, in document
 order, with its link density, structural path and the furniture evidence
 (``FURNITURE`` ... ``CAPTION`` flags) of its ancestors. The same walk collects
-the images, document links and <time> elements met on the way, so that
-extraction needs no second pass. ``scraper.boilerplate`` chooses among the
+the images, document links, tag/category links and <time> elements met on the
+way, so that extraction needs no second pass. ``scraper.boilerplate`` chooses among the
 blocks; ``scraper.extract`` reads the rest.
 """
 
@@ -28,6 +28,7 @@ __all__ = [
     "ImageRef",
     "LinkRef",
     "Segmented",
+    "join_blocks",
     "segment_page",
 ]
 
@@ -140,6 +141,8 @@ class Segmented:
 
     blocks: list[Block] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    #: The class attribute of each element, as written ("" when none).
+    classes: list[str] = field(default_factory=list)
     parents: list[int] = field(default_factory=list)
     own_flags: list[int] = field(default_factory=list)
     #: Index of the last element inside each element's subtree.
@@ -149,6 +152,9 @@ class Segmented:
     marked: int = -1
     images: list[ImageRef] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
+    #: Links to a taxonomy archive (a tag or category of the page: ``rel="tag"`` or a
+    #: /tag/, /kategori/ ... path), whose text may name the kind of a release.
+    taxonomy: list[LinkRef] = field(default_factory=list)
     #: <time> elements as (datetime attribute, text, class, position of the next block).
     times: list[tuple[str, str, str, int]] = field(default_factory=list)
 
@@ -173,6 +179,13 @@ def _document_link(href: str) -> bool:
     path = href.split("?", 1)[0].split("#", 1)[0]
     dot = path.rfind(".")
     return dot > path.rfind("/") and path[dot + 1 :].lower() in sel.ATTACHMENT_TYPES
+
+
+def _taxonomy_link(href: str, rel: str | None) -> bool:
+    """True when a link leads to a tag or category archive (by ``rel`` or its path)."""
+    if rel and "tag" in rel.lower().split():
+        return True
+    return bool(sel.TAXONOMY_PATH_RE.search(href.split("?", 1)[0]))
 
 
 def _hidden_attrs(attrs: dict[str, str | None]) -> bool:
@@ -221,12 +234,14 @@ def segment_page(
         return out
     blocks = out.blocks
     tags = out.tags
+    element_classes = out.classes
     parents = out.parents
     own_flags = out.own_flags
     ends = out.ends
     paths = out.paths
     images = out.images
     links = out.links
+    taxonomy = out.taxonomy
     times = out.times
     inline_caption = _INLINE_CAPTION_TAGS
     skip_tags = sel.SKIP_TAGS
@@ -295,11 +310,15 @@ def segment_page(
                     if hidden is None:
                         hidden = _hidden_class(cls)
                     if hidden:
+                        if pieces:
+                            pieces.append(" ")  # a hidden separator or icon still parts words
                         child = child.next
                         continue
                 if (
                     "hidden" in attrs or "style" in attrs or "aria-hidden" in attrs
                 ) and _hidden_attrs(attrs):
+                    if pieces:
+                        pieces.append(" ")
                     child = child.next
                     continue
             else:
@@ -329,6 +348,7 @@ def segment_page(
                 elif tag == "caption":
                     flags |= CAPTION
                 tags.append(tag)
+                element_classes.append(cls or "")
                 parents.append(owner)
                 own_flags.append(flags)
                 ends.append(index)
@@ -377,8 +397,11 @@ def segment_page(
             elif tag == "a":
                 if attrs and with_refs:
                     href = attrs.get("href")
-                    if href and _document_link(href):
-                        links.append(LinkRef(href, len(blocks), owner, child))
+                    if href:
+                        if _document_link(href):
+                            links.append(LinkRef(href, len(blocks), owner, child))
+                        elif _taxonomy_link(href, attrs.get("rel")):
+                            taxonomy.append(LinkRef(href, len(blocks), owner, child))
                 visit(child, owner, flagged, figure, True, depth + 1)
             else:
                 if tag == "time" and with_refs:
@@ -402,6 +425,7 @@ def segment_page(
 
     # The <body> itself is element 0, the root of every path.
     tags.append("body")
+    element_classes.append("")
     parents.append(-1)
     own_flags.append(0)
     ends.append(0)
@@ -411,3 +435,40 @@ def segment_page(
         flush(0, ())
     ends[0] = len(tags) - 1
     return out
+
+
+def join_blocks(seg: Segmented, indices: list[int]) -> str:
+    """The text of some blocks, one paragraph each; the cells of one table row on one line.
+
+    Only blocks of *different* cells of a row are joined: the paragraphs of a
+    layout table's single cell stay paragraphs.
+    """
+    parts: list[str] = []
+    last_row = last_cell = -1
+    for index in indices:
+        block = seg.blocks[index]
+        row, cell = _table_cell(seg, block.element)
+        if row >= 0 and row == last_row and cell != last_cell:
+            parts[-1] += " " + block.text
+        else:
+            parts.append(block.text)
+        last_row, last_cell = row, cell
+    return "\n\n".join(parts)
+
+
+def _table_cell(seg: Segmented, element: int) -> tuple[int, int]:
+    """The <tr> and the cell a block's element sits in (a cell or a paragraph in one)."""
+    tags, parents = seg.tags, seg.parents
+    cell = -1
+    for _ in range(3):
+        tag = tags[element]
+        if tag == "td" or tag == "th":
+            cell = element
+        elif tag == "tr":
+            return (element, cell) if cell >= 0 else (-1, -1)
+        elif tag == "table":
+            break
+        element = parents[element]
+        if element < 0:
+            break
+    return -1, -1

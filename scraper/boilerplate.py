@@ -11,7 +11,9 @@ layers decide which blocks are the release:
    banners, contact cards, related lists and the CMS markers of Sitevision,
    Episerver and WordPress, hidden elements, link density and text density.
    The main container is the DOM subtree with the largest content score,
-   where furniture subtrees can only subtract.
+   where furniture subtrees can only subtract; its siblings of the same kind
+   (tag and class) that hold paragraphs join it (a text split over portlets).
+   Table cells in a <figure> (a block-editor table) are text, not a caption.
 
 No rule names a site: a municipality never seen works on its first page.
 The names of the walk and of the template are re-exported here, the
@@ -21,6 +23,7 @@ boilerplate API callers have always imported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from scraper import selectors as sel
@@ -83,6 +86,11 @@ def main_container(seg: Segmented, values: list[float]) -> int:
     *teaser*: a small subtree holding a linked headline (a card in a list of
     other pages). An element inside furniture counts a fifth as a candidate.
     """
+    return _best_container(seg, values)[0]
+
+
+def _best_container(seg: Segmented, values: list[float]) -> tuple[int, list[float], list[bool]]:
+    """The main container, the content score of every subtree and which ones are furniture."""
     count = len(seg.tags)
     scores = [0.0] * count
     chars = [0] * count
@@ -117,7 +125,71 @@ def main_container(seg: Segmented, values: list[float]) -> int:
         score = scores[index] * 0.2 if bad[index] else scores[index]
         if score >= best_score:
             best, best_score = index, score
-    return best
+    return best, scores, bad
+
+
+def _sibling_run(seg: Segmented, top: int, scores: list[float], bad: list[bool]) -> list[int]:
+    """The main container and its siblings of the same kind that hold content too.
+
+    CMSs split one text into consecutive blocks of the same kind (Sitevision
+    puts each run of paragraphs in its own ``sv-text-portlet``): when the best
+    container, or one of its two nearest ancestors, has siblings with the same
+    tag and class whose own content scores above zero and that are no
+    furniture, and that hold a paragraph (not just a dateline in a <div>), the
+    text is all of them.
+    """
+    element = top
+    tags, classes, parents, ends = seg.tags, seg.classes, seg.parents, seg.ends
+    paragraphs = sorted(
+        block.element
+        for block in seg.blocks
+        if block.tag in sel.PARAGRAPH_TAGS and block.link_density <= 0.5
+    )
+
+    def holds_paragraph(element: int) -> bool:
+        at = bisect_left(paragraphs, element)
+        return at < len(paragraphs) and paragraphs[at] <= ends[element]
+
+    for _ in range(_SIBLING_LEVELS):
+        parent = parents[element]
+        if parent <= 0:
+            break
+        kind = classes[element]
+        if kind:
+            run = [
+                child
+                for child in range(parent + 1, ends[parent] + 1)
+                if parents[child] == parent
+                and tags[child] == tags[element]
+                and classes[child] == kind
+                and (
+                    child == element
+                    or (scores[child] > 0 and not bad[child] and holds_paragraph(child))
+                )
+            ]
+            if len(run) > 1:
+                return run
+        element = parent
+    return [top]
+
+
+_SIBLING_LEVELS = 3
+
+
+def _table_in_figure(seg: Segmented, element: int, flags: int, top: int) -> bool:
+    """True for a table cell whose only furniture evidence is its <figure> wrapper.
+
+    The block editor of WordPress wraps tables in ``figure.wp-block-table``: a
+    figure there is no image container, and its cells are the release's text.
+    """
+    if flags & (FURNITURE | NEGATIVE | CAPTION):
+        return False
+    tags, parents = seg.tags, seg.parents
+    while element > top:
+        if tags[element] == "table":
+            return True
+        element = parents[element]
+    return False
 
 
 _TEASER_CHARS = 600
@@ -129,13 +201,17 @@ def _furniture_line(text: str) -> bool:
     if len(text) > 300:
         return False
     lowered = text.lower()
-    if lowered.startswith(sel.CONTACT_LABELS) and _CONTACT_DATA_RE.search(text):
+    if _CONTACT_LABEL_RE.match(lowered) and _CONTACT_DATA_RE.search(text):
         return True  # "Ansvarig förvaltning Kommunledningsförvaltningen ... Tel 0151-190 00"
     if len(text) > 120:
         return False
     return lowered in sel.FURNITURE_LINES or lowered.startswith(sel.FURNITURE_LINE_PREFIXES)
 
 
+# A label is a whole word: "Kontakta kommunens bredbandssamordnare ..." is a body sentence.
+_CONTACT_LABEL_RE = re.compile(
+    "(?:" + "|".join(re.escape(label) for label in sel.CONTACT_LABELS) + r")(?![^\W\d_])"
+)
 _CONTACT_DATA_RE = re.compile(r"@|\b0\d{1,3}[- ]\d|\b\d{3} ?\d{2}\s+\w")
 
 
@@ -166,13 +242,20 @@ def select_content(
             -float(len(block.text)) if index in drop else _value(block)
             for index, block in enumerate(blocks)
         ]
-        top = main_container(seg, values)
-    end = seg.ends[top]
+        top, scores, bad = _best_container(seg, values)
+        run = _sibling_run(seg, top, scores, bad)
+        if len(run) > 1:
+            top = seg.parents[run[0]]
+    else:
+        run = [top]
+    spans = [(element, seg.ends[element]) for element in run]
     kept = []
     for index, block in enumerate(blocks):
-        if not top <= block.element <= end or index in drop:
+        element = block.element
+        if index in drop or not any(lo <= element <= hi for lo, hi in spans):
             continue
-        if block.flags_below(top) & _DROP:
+        flags = block.flags_below(top)
+        if flags & _DROP and not _table_in_figure(seg, block.element, flags, top):
             continue
         if block.link_density > 0.5 or block.tag == "h1":
             continue

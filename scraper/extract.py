@@ -21,10 +21,10 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import FURNITURE, LEAD, NEGATIVE, Segmented, segment_page
+from scraper.blocks import FURNITURE, LEAD, NEGATIVE, Segmented, join_blocks, segment_page
 from scraper.boilerplate import select_content
 from scraper.errors import ExtractError
-from scraper.headline import find_kind, find_title
+from scraper.headline import find_kind, find_title, release_tags
 from scraper.media import find_attachments, find_images
 from scraper.page_head import PageHead, read_head
 from scraper.records import ListingEntry, Release, SiteTemplate, Source
@@ -34,7 +34,7 @@ from scraper.site_template import template_drops
 __all__ = ["EXTRACTOR_VERSION", "body_text", "extract_release"]
 
 #: Bump whenever extraction output may change; stored with every release.
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
 
 _WORD_RE = re.compile(r"[a-zåäöéü]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -174,7 +174,11 @@ def extract_release(
     selection = select_content(seg, drop=drops, top=seg.marked if body_node is not None else None)
 
     title, title_index = find_title(seg, head)
+    region = selection.top
+    if title_index >= 0:
+        region = _common_ancestor(seg, seg.blocks[title_index].element, selection.top)
     categories = [" ".join(a.text().split()) for a in tree.css('a[rel~="tag"]')]
+    categories += release_tags(seg, region)
     kind, kind_index = find_kind(title, seg, categories, title_index, hint, source)
 
     kept = list(selection.kept)
@@ -190,9 +194,6 @@ def extract_release(
     if source is not None and source.date_selector:
         published, published_source = date_from_selector(tree, url, source.date_selector)
 
-    region = selection.top
-    if title_index >= 0:
-        region = _common_ancestor(seg, seg.blocks[title_index].element, selection.top)
     lead_blocks = _find_lead(seg, region, title_index, last_body, drops | date_blocks, kept)
     lead = " ".join(seg.blocks[i].text for i in lead_blocks) or None
 
@@ -200,12 +201,14 @@ def extract_release(
     images = find_images(seg, region, base, captions)
 
     skip = set(lead_blocks) | date_blocks | captions | {title_index, kind_index}
-    texts = [
-        seg.blocks[i].text
-        for i in selection.kept
-        if i not in skip and seg.blocks[i].text != title and seg.blocks[i].text != lead
-    ]
-    body = "\n\n".join(texts)
+    body = join_blocks(
+        seg,
+        [
+            i
+            for i in selection.kept
+            if i not in skip and seg.blocks[i].text != title and seg.blocks[i].text != lead
+        ],
+    )
     if not _LETTER_RE.search(title):
         # No <h1>, no og:title, no <title>: whatever text there is, it is no release.
         raise ExtractError("page holds no title (no <h1>, og:title or <title>)", url=url)
@@ -244,4 +247,4 @@ def body_text(html: str, url: str) -> str:
     """
     del url
     seg = segment_page(LexborHTMLParser(html), with_refs=False)
-    return "\n\n".join(seg.blocks[i].text for i in select_content(seg).kept)
+    return join_blocks(seg, list(select_content(seg).kept))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from scraper import selectors as sel
-from scraper.blocks import NEGATIVE, POSITIVE, Segmented
+from scraper.blocks import FURNITURE, NEGATIVE, POSITIVE, Segmented
 from scraper.dates import parse_date
 from scraper.page_head import PageHead
 from scraper.records import ListingEntry, Source
 
-__all__ = ["find_kind", "find_title"]
+__all__ = ["find_kind", "find_title", "release_tags"]
 
 _KIND_PREFIX_RE = re.compile(
     r"^\s*(" + "|".join(re.escape(k) for k in sel.KIND_LABELS) + r")\s*[:\-–—|]\s*\S",
@@ -68,6 +68,32 @@ def find_title(seg: Segmented, head: PageHead) -> tuple[str, int]:
             if option and block.text == option and block.link_density <= 0.5:
                 return option, index
     return meta_title or page_title, -1
+
+
+def release_tags(seg: Segmented, region: int) -> list[str]:
+    """Texts of the tag and category links of the release (``Segmented.taxonomy``).
+
+    Only links inside the release's region and out of furniture tags count (a
+    sidebar lists other posts' tags), and only on a line that is mostly links
+    (a tag list, not a sentence that links to an archive).
+    """
+    end = seg.ends[region]
+    blocks = seg.blocks
+    found: list[str] = []
+    for ref in seg.taxonomy:
+        element = ref.element
+        if not region <= element <= end or ref.position >= len(blocks):
+            continue
+        if blocks[ref.position].link_density <= 0.5:
+            continue
+        while element > region and not seg.own_flags[element] & FURNITURE:
+            element = seg.parents[element]
+        if element > region:
+            continue
+        text = " ".join(ref.node.text(deep=True).split())
+        if text:
+            found.append(text)
+    return found
 
 
 def _kind_label(text: str) -> str | None:

@@ -170,6 +170,14 @@ KIND_LABELS: dict[str, str] = {
     "news": "Nyhet",
 }
 
+#: Path of a tag or category archive (WordPress ``/tag/``, ``/category/`` and their
+#: Swedish translations, Drupal ``/taxonomy/term/``): the link text is a tag of the page.
+TAXONOMY_PATH_RE = re.compile(
+    r"/(?:tag|tags|tagg|taggar|category|categories|kategori|kategorier|etikett|etiketter"
+    r"|amne|amnen|topic|topics)/[^/]|/taxonomy/term/\d",
+    re.IGNORECASE,
+)
+
 # --------------------------------------------------------------------------
 # Metadata in <head>
 

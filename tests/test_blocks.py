@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import NEGATIVE, segment_page
+from scraper.blocks import NEGATIVE, join_blocks, segment_page
 
 
 def test_walk_makes_blocks_with_link_density_and_flags() -> None:
@@ -36,3 +36,36 @@ def test_walk_keeps_structural_paths_when_asked() -> None:
     seg = segment_page(LexborHTMLParser(html), with_paths=True)
     assert seg.blocks[0].path == "body/div.sv-text-portlet.svid#_#f#c/p"
     assert segment_page(LexborHTMLParser(html)).blocks[0].path == ""
+
+
+def test_hidden_inline_separator_still_parts_words() -> None:
+    """ "<span>Pressmeddelande</span><span aria-hidden=true> | </span>..." is no one word."""
+    html = (
+        '<body><p><span class="label">Pressmeddelande</span><span aria-hidden="true"> | </span>'
+        '<span>14 maj 2025</span></p><p>Ring<span class="sr-only">telefon</span>0123</p></body>'
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    assert [b.text for b in seg.blocks] == ["Pressmeddelande 14 maj 2025", "Ring 0123"]
+
+
+def test_walk_collects_tag_and_category_links_apart_from_documents() -> None:
+    html = (
+        '<body><ul><li><a href="/tagg/pressmeddelande/">Pressmeddelande</a></li>'
+        '<li><a rel="category tag" href="/?cat=3">Nyheter</a></li>'
+        '<li><a href="/nyheter/tag-och-buss/">Tåg och buss</a></li></ul>'
+        '<p><a href="/files/beslut.pdf">Beslut</a></p></body>'
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    assert [ref.href for ref in seg.taxonomy] == ["/tagg/pressmeddelande/", "/?cat=3"]
+    assert [ref.href for ref in seg.links] == ["/files/beslut.pdf"]
+
+
+def test_join_blocks_puts_a_table_row_on_one_line() -> None:
+    html = (
+        "<body><table><tr><th>Nämnd</th><th>Ram</th></tr><tr><td><p>Omsorg</p></td>"
+        "<td>784</td></tr></table><table><tr><td><p>Stycke ett.</p><p>Stycke två.</p></td>"
+        "</tr></table></body>"
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    text = join_blocks(seg, list(range(len(seg.blocks))))
+    assert text == "Nämnd Ram\n\nOmsorg 784\n\nStycke ett.\n\nStycke två."

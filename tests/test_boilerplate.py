@@ -66,6 +66,70 @@ def test_heading_over_nothing_is_dropped() -> None:
     assert "Dokument" not in text
 
 
+def test_text_split_over_sibling_portlets_is_one_text() -> None:
+    """Sitevision puts each run of paragraphs in its own portlet; a contact card follows."""
+
+    def portlet(inner: str) -> str:
+        return (
+            f'<div class="sv-text-portlet"><div class="sv-text-portlet-content">{inner}</div></div>'
+        )
+
+    cards = "".join(
+        f'<div class="contact"><p class="contact-title">Person {n}</p>'
+        f'<p class="contact-row">TELEFON <a href="tel:0123">0123-451 0{n}</a></p>'
+        f'<p class="contact-row">E-POST <a href="mailto:p{n}@ekas.se">p{n}@ekas.se</a></p></div>'
+        for n in range(4)
+    )
+    html = (
+        f"<body><main><article>{portlet('<h1>Rubrik</h1>')}{portlet(ARTICLE)}"
+        f"{portlet('<p>För mer information: Lars Nyberg, räddningschef, 0123-456 10</p>')}"
+        f'<div class="lk-contacts">{cards}</div></article></main></body>'
+    )
+    text = _text(html)
+    assert text.startswith("Kommunen bygger")
+    assert text.endswith("För mer information: Lars Nyberg, räddningschef, 0123-456 10")
+    assert "Person" not in text and "Rubrik" not in text
+
+
+def test_sibling_without_a_paragraph_is_not_merged() -> None:
+    """A dateline in a <div> of the same kind as the article's row is no text of it."""
+    links = "".join(f'<li><a href="/n/{n}">Another story number {n}</a></li>' for n in range(5))
+    html = (
+        '<body><div class="story"><div class="row item"><div>Posted: Fri 6:45 PM, Feb 16, 2018'
+        f'</div></div><div class="row item">{ARTICLE}</div><ul class="row">{links}</ul>'
+        "</div></body>"
+    )
+    text = _text(html)
+    assert "Posted" not in text and text.startswith("Kommunen bygger")
+
+
+def test_table_in_a_figure_is_text_but_its_caption_is_not() -> None:
+    """WordPress wraps tables in figure.wp-block-table."""
+    table = (
+        '<figure class="wp-block-table"><table><thead><tr><th>Nämnd</th><th>Ram, mnkr</th></tr>'
+        "</thead><tbody><tr><td>Omsorgsnämnden</td><td>784</td></tr></tbody></table>"
+        "<figcaption>Tabell: nämndernas ramar</figcaption></figure>"
+    )
+    image = (
+        '<figure><img src="/a.jpg" alt="x"><figcaption>Simhallen. Foto: NN</figcaption></figure>'
+    )
+    seg = segment_page(LexborHTMLParser(f"<body><article>{ARTICLE}{table}{image}</article></body>"))
+    kept = list(select_content(seg).kept)
+    text = blocks.join_blocks(seg, kept)
+    assert text.endswith("Nämnd Ram, mnkr\n\nOmsorgsnämnden 784")
+    assert "Tabell:" not in text and "Foto" not in text
+
+
+def test_contact_label_must_be_a_whole_word() -> None:
+    sentence = (
+        "<p>Kontakta kommunens bredbandssamordnare om du bor i ett område utan fiber: "
+        "Tomas Lindgren, 0123-450 88.</p>"
+    )
+    assert _text(f"<body><div>{ARTICLE}{sentence}</div></body>").endswith("0123-450 88.")
+    label = "<p>Kontakta kommunen Tel 0123-450 00, kommun@ekas.se</p>"
+    assert _text(f"<body><div>{ARTICLE}{label}</div></body>").endswith("finansieras med lån.")
+
+
 # --------------------------------------------------------------------------
 
 

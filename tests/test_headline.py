@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from release_page import release_page
+from release_page import PARAGRAPHS, release_page
 
 from scraper.extract import extract_release
 from scraper.records import ListingEntry, Source
@@ -36,3 +36,41 @@ def test_kind_from_a_label_beside_the_title() -> None:
     release = extract_release(html, "https://ekas.se/nyheter/forskola/")
     assert release.kind == "Pressmeddelande"
     assert "Pressmeddelande" not in release.body
+
+
+def test_kind_from_a_label_glued_to_the_date_by_a_hidden_separator() -> None:
+    before = (
+        '<p class="meta"><span class="label">Pressinbjudan</span>'
+        '<span aria-hidden="true"> | </span><span>20 januari 2025</span></p>'
+    )
+    release = extract_release(release_page(before=before), "https://ekas.se/nyheter/forskola/")
+    assert release.kind == "Pressinbjudan"
+    assert release.published == "2025-01-20"
+    assert "Pressinbjudan" not in release.body
+
+
+def _tags(*labels: str) -> str:
+    items = "".join(f'<li><a href="/tagg/{t.lower()}/">{t}</a></li>' for t in labels)
+    return f'<ul class="c-tags">{items}</ul>'
+
+
+def test_kind_from_the_release_tag_list() -> None:
+    """Municipio lists a post's tags (links to /tagg/...) under the text, without rel=tag."""
+    url = "https://ekas.se/nyheter/forskola/"
+    source = Source(id="ekas", name="Ekås", url=url, default_kind="Nyhet")
+    tagged = release_page(after=PARAGRAPHS + _tags("Pressmeddelande", "Skola"))
+    assert extract_release(tagged, url, source=source).kind == "Pressmeddelande"
+    other = release_page(after=PARAGRAPHS + _tags("Skola"))
+    assert extract_release(other, url, source=source).kind == "Nyhet"
+
+
+def test_tags_out_of_the_release_or_in_a_sentence_name_no_kind() -> None:
+    url = "https://ekas.se/nyheter/forskola/"
+    # A "latest news" box beside the text lists another post's tags.
+    box = f'<div role="complementary">{_tags("Pressmeddelande")}</div>'
+    assert extract_release(release_page(after=PARAGRAPHS + box), url).kind is None
+    sentence = PARAGRAPHS + (
+        '<p>Länsstyrelsen skriver i ett <a href="/kategori/pressmeddelande/">Pressmeddelande</a>'
+        " att brandrisken är stor i hela länet under veckan.</p>"
+    )
+    assert extract_release(release_page(after=sentence), url).kind is None
