@@ -57,9 +57,10 @@ def build_site(folder: Path, index: int) -> None:
         slug = f"nyhet-{n}"
         date = f"2025-0{1 + n % 9}-1{n % 10}"
         title = f"Nyhet {n} från {name}: ny förskola och bättre vägar"
+        topic = ["skolan", "vården", "vägarna", "badhuset", "biblioteket", "bredbandet"][n % 6]
         body = "".join(
-            f"<p>Stycke {p} om kommunens arbete med skola, vård och omsorg i {name}. "
-            "Kommunstyrelsen beslutade på måndagen att gå vidare med planerna.</p>"
+            f"<p>Nyhet {n}, stycke {p}: {name} satsar {n + p} miljoner kronor på {topic}. "
+            f"Beslutet fattades den {n + 1} mars efter {p + 2} timmars debatt.</p>"
             for p in range(5)
         )
         (public / "nyheter" / slug).mkdir()
@@ -124,6 +125,7 @@ def bench_no_change(count: int, *, skip_naive: bool) -> None:
             update(first, archive)
             first_seconds = time.perf_counter() - started
             releases = archive.release_count()
+            assert releases == count * RELEASES_PER_SITE, releases
             before = total_requests(servers)
             started = time.perf_counter()
             report = update(config, archive)
