@@ -72,7 +72,7 @@ _EXPORTS = {
     "body_text": "extract",
     "discover_listing": "discover",
     "extract_release": "extract",
-    "learn_template": "boilerplate",
+    "learn_template": "site_template",
     "load_config": "config",
     "parse_config": "config",
     "reprocess": "reprocess",

@@ -16,8 +16,6 @@ layers decide which blocks are the release:
    Table cells in a <figure> (a block-editor table) are text, not a caption.
 
 No rule names a site: a municipality never seen works on its first page.
-The names of the walk and of the template are re-exported here, the
-boilerplate API callers have always imported.
 """
 
 from __future__ import annotations
@@ -27,37 +25,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from scraper import selectors as sel
-from scraper.blocks import (
-    CAPTION,
-    FIGURE,
-    FURNITURE,
-    LEAD,
-    NEGATIVE,
-    POSITIVE,
-    Block,
-    Segmented,
-    segment_page,
-)
-from scraper.site_template import BlockPrint, learn_template, page_blocks, template_drops
+from scraper.blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, POSITIVE, Block, Segmented
 
-__all__ = [
-    "CAPTION",
-    "FIGURE",
-    "FURNITURE",
-    "LEAD",
-    "NEGATIVE",
-    "POSITIVE",
-    "Block",
-    "BlockPrint",
-    "Segmented",
-    "Selection",
-    "learn_template",
-    "main_container",
-    "page_blocks",
-    "segment_page",
-    "select_content",
-    "template_drops",
-]
+__all__ = ["Selection", "main_container", "select_content"]
 
 _DROP = FURNITURE | NEGATIVE | FIGURE
 _CELL_TAGS = frozenset({"td", "th"})

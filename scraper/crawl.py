@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .boilerplate import learn_template
 from .errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
 from .extract import EXTRACTOR_VERSION, extract_release
 from .fetch import Fetcher, RequestRecord
 from .records import Config, ListingEntry, Page, SiteTemplate, Source, SourceReport
 from .reprocess import reextract_page
+from .site_template import learn_template
 from .store import Archive
 from .timestamps import parse_timestamp, shift, utc_now
 from .walk import ListingWalk

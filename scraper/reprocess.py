@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .boilerplate import learn_template
 from .errors import ExtractError
 from .extract import EXTRACTOR_VERSION, extract_release
 from .records import Config, SiteTemplate, Source
+from .site_template import learn_template
 from .store import Archive, SaveOutcome
 from .timestamps import utc_now
 

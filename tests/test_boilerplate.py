@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import blocks, boilerplate, site_template
-from scraper.boilerplate import FURNITURE, segment_page, select_content
+from scraper import blocks
+from scraper.blocks import FURNITURE, segment_page
+from scraper.boilerplate import select_content
 
 ARTICLE = (
     "<p>Kommunen bygger en ny simhall vid Lövnäs skola. Bygget startar i augusti och "
@@ -142,14 +143,3 @@ def test_responsibility_block_with_contact_data_is_furniture() -> None:
     assert text.endswith("finansieras med lån.")
     sentence = "<p>Ansvarig nämnd för beslutet är kultur- och fritidsnämnden.</p>"
     assert _text(f"<body><div>{ARTICLE}{sentence}</div></body>").endswith("fritidsnämnden.")
-
-
-def test_names_callers_import_from_boilerplate_are_the_moved_ones() -> None:
-    """crawl.py, bench/ and older tests import the walk and the template from here."""
-    for name in ("CAPTION", "FIGURE", "FURNITURE", "LEAD", "NEGATIVE", "POSITIVE"):
-        assert getattr(boilerplate, name) == getattr(blocks, name)
-    assert boilerplate.segment_page is blocks.segment_page
-    assert boilerplate.Segmented is blocks.Segmented
-    for name in ("learn_template", "page_blocks", "template_drops", "BlockPrint"):
-        assert getattr(boilerplate, name) is getattr(site_template, name)
-    assert all(hasattr(boilerplate, name) for name in boilerplate.__all__)
