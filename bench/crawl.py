@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from scraper import crawl as crawl_module  # noqa: E402
 from scraper import store as store_module  # noqa: E402
+from scraper import walk as walk_module  # noqa: E402
 from scraper.crawl import update  # noqa: E402
 from scraper.demo import default_sites_dir, fixture_config  # noqa: E402
 from scraper.fetch import Fetcher  # noqa: E402
@@ -184,7 +185,7 @@ def bench_first_crawl() -> None:
     Fetcher.fetch = fetch  # type: ignore[method-assign]
     crawl_module.extract_release = timed("extract", crawl_module.extract_release)
     crawl_module.learn_template = timed("learn template", crawl_module.learn_template)
-    crawl_module.discover_listing = timed("discover", crawl_module.discover_listing)
+    walk_module.discover_listing = timed("discover", walk_module.discover_listing)
     for name in (
         "save_page",
         "save_release",
