@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from .discover import discover_listing
@@ -38,6 +38,7 @@ class ListingWalk:
     #: Walk every listing page, ignore validators and the feed.
     full: bool
     now: Callable[[], str]
+    _seen: set[str] = field(default_factory=set)
 
     async def new_entries(
         self, source: Source, known: set[str], tally: Tally
@@ -132,7 +133,10 @@ class ListingWalk:
             for entry in entries:
                 if entry.url in known and entry.updated:
                     self.archive.mark_due_if_updated(entry.url, updated=entry.updated)
-        tally.discovered += len(entries)
+        # A release shown on several listing pages (or in a "latest" box) counts once.
+        urls = {e.url for e in entries} - self._seen
+        self._seen |= urls
+        tally.discovered += len(urls)
         for entry in fresh:
             found[entry.url] = entry
         return fresh

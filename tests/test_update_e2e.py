@@ -85,9 +85,10 @@ def test_first_update_finds_every_fixture_release(crawled) -> None:
                     " ".join(expected["body"].split()),
                 )
                 assert got == want, path
-    # The summary names every source.
+    # The summary gives every source with its distinct releases found and stored.
     for server in servers:
-        assert server.info.id in result.output
+        n = server.info.releases
+        assert f"{server.info.id:<24} {n:>6} {n:>5}" in result.output, result.output
 
 
 def test_seed_release_is_found_by_search(crawled) -> None:
