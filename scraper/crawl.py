@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -20,12 +20,13 @@ import httpx
 from .errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
 from .extract import EXTRACTOR_VERSION, extract_release
 from .fetch import Fetcher, RequestRecord
-from .records import Config, ListingEntry, Page, SiteTemplate, Source, SourceReport
+from .listing_urls import trusted_canonical
+from .records import Config, Page, SiteTemplate, Source, SourceReport
 from .reprocess import reextract_page
 from .site_template import learn_template
 from .store import Archive
 from .timestamps import parse_timestamp, shift, utc_now
-from .walk import ListingWalk
+from .walk import KnownUrls, ListingWalk
 
 __all__ = ["RunReport", "run_update", "update"]
 
@@ -61,7 +62,6 @@ class _Tally:
     removed: int = 0
     failed: int = 0
     error: str | None = None
-    hints: dict[str, ListingEntry] = field(default_factory=dict)
 
     def report(self, source: str) -> SourceReport:
         counts = {f.name: getattr(self, f.name) for f in fields(SourceReport) if f.name != "source"}
@@ -209,16 +209,15 @@ class _Job:
         return report
 
     async def _process(self, source: Source, tally: _Tally) -> None:
+        if self.full:
+            self.archive.reset_attempts(source.id)  # a URL given up gets another chance
         known = self.archive.known_urls(source.id)
-        queued = {e.url for e in self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)}
+        # The walk puts what it finds in the frontier page by page; a URL already
+        # there (even one given up) is not news that keeps the walk going.
         walk = ListingWalk(archive=self.archive, fetch=self._fetch, full=self.full, now=self.now)
-        new_entries = await walk.new_entries(source, known | queued, tally)
-        # Discovered URLs go to the frontier first: a run killed before it fetched
-        # them leaves them there for the next run, whatever the listing then answers.
-        self.archive.enqueue(source.id, new_entries, now=self.now())
+        own = known | self.archive.frontier_urls(source.id)
+        await walk.new_entries(source, KnownUrls(own, self.archive), tally)
         queue = self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)
-        for entry in queue:
-            tally.hints[entry.url] = entry
         recheck = self.archive.releases_due(
             source.id,
             now=self.now(),
@@ -279,6 +278,9 @@ class _Job:
         page = await self._fetch_release_page(source, url, tally, known=known)
         if page is None:
             return None
+        if page.not_modified and known and _redirected_away(url, page.final_url, source.url):
+            self._redirected(source, url, page, tally)
+            return None
         if page.not_modified:
             tally.not_modified += 1
             self.archive.touch_release(url, now=self.now())
@@ -287,12 +289,8 @@ class _Job:
             self._log_page(source, url, "release", page, "not-modified")
             return None
         if known and _redirected_away(url, page.final_url, source.url):
-            evidence = self._removal_by_redirect(url, page.final_url)
-            if evidence:
-                if self.archive.mark_removed(url, evidence=evidence, now=self.now()):
-                    tally.removed += 1
-                self._log_page(source, url, "release", page, "removed", evidence)
-                return None
+            self._redirected(source, url, page, tally)
+            return None
         if page.content_type not in HTML_TYPES:
             tally.failed += 1
             self.archive.dequeue(url)  # a document, not a page: never a release
@@ -307,7 +305,6 @@ class _Job:
             return None
         page_id = self.archive.save_page(page, source=source.id, run_id=self.run_id)
         self.archive.dequeue(url)
-        self.archive.remember_validators(page)
         self._log_page(source, url, "release", page, "fetched")
         return page_id
 
@@ -339,24 +336,42 @@ class _Job:
             self._log_error(source, url, "release", exc, outcome)
             return None
 
-    def _removal_by_redirect(self, url: str, final_url: str) -> str | None:
-        """Evidence that a release redirecting away was removed, or None (grace period)."""
+    def _redirected(self, source: Source, url: str, page: Page, tally: _Tally) -> None:
+        """A known release now lands on the listing, a parent or the home page.
+
+        It counts as removed when the listing has not shown it for the grace
+        period (``removal_grace_days``); before that it may be maintenance.
+        """
+        self.archive.note_redirect_away(url, now=self.now())
         row = self.archive.release_for_url(url)
-        if row is None:
-            return None
-        grace = self.config.settings.removal_grace_days
-        listed = row["last_listed"] or row["first_seen"]
-        if listed and listed > shift(self.now(), days=-grace):
-            return None
-        return f"redirects to {final_url}; not on the listing since {listed}"
+        listed = (row["last_listed"] or row["first_seen"]) if row else None
+        grace_start = shift(self.now(), days=-self.config.settings.removal_grace_days)
+        if listed is None or listed > grace_start:
+            reason = f"redirects to {page.final_url}; on the listing {listed}: grace period"
+            self._log_page(source, url, "release", page, "redirected", reason)
+            return
+        evidence = f"redirects to {page.final_url}; not on the listing since {listed}"
+        if self.archive.mark_removed(url, evidence=evidence, now=self.now()):
+            tally.removed += 1
+        self.archive.forget_validators(url)
+        self._log_page(source, url, "release", page, "removed", evidence)
 
     # ------------------------------------------------------------------ extraction
 
     def _learn(self, source: Source, page_ids: list[int]) -> SiteTemplate:
-        """Learn what the site repeats from its stored pages plus the new ones."""
-        pages = list(self.archive.release_pages(source.id, limit=TEMPLATE_SAMPLE))
-        pages += [self.archive.page_html(pid) for pid in page_ids[:TEMPLATE_SAMPLE]]
-        template = learn_template(source.id, pages, now=self.now())
+        """Learn what the site repeats from its stored pages plus the new ones.
+
+        One page per release (the new one where there is one): a release counted
+        twice would make its own text look repeated on a small site.
+        """
+        pages: dict[object, int] = dict(
+            self.archive.release_page_ids(source.id, limit=TEMPLATE_SAMPLE)
+        )
+        for page_id in page_ids[:TEMPLATE_SAMPLE]:
+            release = self.archive.release_for_url(self.archive.page_url(page_id))
+            pages[release["id"] if release else ("new", page_id)] = page_id
+        html = [self.archive.page_html(page_id) for page_id in pages.values()]
+        template = learn_template(source.id, html, now=self.now())
         self.archive.save_template(template)
         return template
 
@@ -365,7 +380,7 @@ class _Job:
     ) -> None:
         final_url, html = self.archive.page_html(page_id)
         fetched_url = self.archive.page_url(page_id)
-        hint = tally.hints.get(fetched_url)
+        hint = self.archive.hint(fetched_url, final_url)
         try:
             release = extract_release(html, final_url, template=template, source=source, hint=hint)
         except ExtractError as exc:
@@ -377,8 +392,11 @@ class _Job:
             reason = f"extractor error: {type(exc).__name__}: {exc}"
             self._log(source, fetched_url, "extract", outcome="failed", error=reason)
             return
-        if fetched_url != release.url:
-            release = replace(release, url=fetched_url)
+        release = replace(
+            release,
+            url=fetched_url,
+            canonical_url=trusted_canonical(release.canonical_url, final_url, source.url),
+        )
         existing = self.archive.release_for_url(fetched_url) or self.archive.release_for_url(
             release.canonical_url
         )
@@ -400,6 +418,9 @@ class _Job:
             revise=not same_body,
             aliases=(final_url,),
         )
+        # Only now is the page safely stored as a release: from here on a 304 may
+        # stand for it (a page whose extraction failed is fetched whole again).
+        self.archive.remember_page_validators(page_id)
         if outcome == "new":
             tally.new += 1
         elif outcome == "changed":

@@ -486,7 +486,10 @@ class Fetcher:
 
     async def _exchange(self, url: httpx.URL, job: _Job) -> Response:
         total = self.settings.total_timeout
-        request = self._client.build_request("GET", url, headers=job.headers)
+        # Validators belong to the URL asked for: sent to a redirect target, they
+        # would make an older page there answer 304 for a release that is gone.
+        headers = job.headers if str(url) == job.url else {}
+        request = self._client.build_request("GET", url, headers=headers)
         try:
             async with asyncio.timeout(total):
                 response = await self._client.send(request, stream=True)

@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+import unicodedata
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -19,10 +20,12 @@ __all__ = [
     "PAGE_KEYS",
     "PAGE_PATH_RE",
     "base_url",
+    "canonical_url",
     "is_release_url",
     "listing_base_path",
     "normalize_url",
     "same_site",
+    "trusted_canonical",
 ]
 
 # --------------------------------------------------------------------------
@@ -83,7 +86,21 @@ def normalize_url(href: str, base: str) -> str | None:
     host = parts.hostname.lower()
     port = parts.port if parts.port not in {None, 80 if scheme == "http" else 443} else None
     netloc = f"{host}:{port}" if port else host
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    path, query = _escapes(parts.path or "/"), _escapes(parts.query)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def canonical_url(url: str) -> str:
+    """One spelling of ``url`` for identity: lower-case host, no default port, no
+    fragment, non-ASCII letters percent-encoded (NFC, upper-case hex) as an HTTP
+    client sends them, so that "/år.html", "/%c3%a5r.html" and "/%C3%A5r.html" are one."""
+    return normalize_url(url, url) or url
+
+
+def _escapes(part: str) -> str:
+    part = unicodedata.normalize("NFC", part)
+    part = re.sub(r"%[0-9a-f]{2}", lambda m: m.group(0).upper(), part)
+    return quote(part, safe="/%:@!$&'()*+,;=-._~?[]")
 
 
 def same_site(url: str, other: str) -> bool:
@@ -142,3 +159,19 @@ def base_url(tree: LexborHTMLParser, url: str) -> str:
     base = tree.css_first("base[href]")
     href = base.attributes.get("href") if base is not None else None
     return normalize_url(href or "", url) or url if href else url
+
+
+def trusted_canonical(canonical: str, final_url: str, listing_url: str) -> str:
+    """The page's canonical URL, unless it names the home page, the listing or a parent.
+
+    A CMS that puts ``<link rel="canonical" href="/">`` on every page would
+    otherwise merge every release into one.
+    """
+    canonical = canonical_url(canonical)
+    final_url = canonical_url(final_url)
+    path = urlsplit(canonical).path.rstrip("/")
+    own = urlsplit(final_url).path.rstrip("/")
+    listing = urlsplit(canonical_url(listing_url)).path.rstrip("/")
+    if canonical != final_url and (path in ("", listing) or own.startswith(path + "/")):
+        return final_url
+    return canonical

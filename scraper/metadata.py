@@ -211,6 +211,11 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_error": "Felet vid senaste misslyckade körningen",
             "failing_since": "Första misslyckade körningen i den pågående raden av fel (tom när "
             "den senaste körningen lyckades)",
+            "default_kind": "Typ för pressmeddelanden som inte anger någon (från sources.toml)",
+            "body_selector": "Handskriven CSS-väljare för brödtexten, om någon",
+            "drop_selectors": "Handskrivna CSS-väljare som tas bort före extraktion (JSON-lista)",
+            "date_selector": "Handskriven CSS-väljare för publiceringsdatumet, om någon",
+            "resume_url": "Listningssidan där en avbruten genomgång ska fortsätta",
         },
     },
     "releases": {
@@ -249,6 +254,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "extractor_version": "Version av extraktorn som skrev raden",
             "page_id": "Den sparade råsidan som texten kommer från (pages.id)",
             "stems": "Sökkolumn: orden stammade och utan diakritiska tecken",
+            "redirect_away_since": "När sidan först sågs skicka vidare till listan eller "
+            "startsidan (tom när den svarar som vanligt)",
         },
     },
     "release_urls": {
@@ -342,6 +349,20 @@ TABLES: dict[str, dict[str, Any]] = {
             "status": "Senaste HTTP-status",
             "fetched_at": "När (UTC)",
             "body_hash": "Innehållets SHA-256 (bodies.hash)",
+        },
+    },
+    "hints": {
+        "description": "Det listningen, flödet eller sitemapen visade bredvid varje "
+        "pressmeddelande (rubrik, datum, typ); används när sidan själv inte säger det.",
+        "hidden": True,
+        "columns": {
+            "url": "Pressmeddelandets adress",
+            "source": "Källan (sources.id)",
+            "title": "Rubriken i listningen",
+            "published": "Datumet i listningen",
+            "kind": "Typen i listningen",
+            "updated": "Sitemapens lastmod eller flödets uppdateringstid",
+            "seen_at": "När listningen senast visade detta (UTC)",
         },
     },
     "robots": {

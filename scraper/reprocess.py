@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from .errors import ExtractError
 from .extract import EXTRACTOR_VERSION, extract_release
+from .listing_urls import trusted_canonical
 from .records import Config, SiteTemplate, Source
 from .site_template import learn_template
 from .store import Archive, SaveOutcome
@@ -34,11 +35,20 @@ def reextract_page(
     a release (the stored release is then left as it was).
     """
     final_url, html = archive.page_html(page_id)
+    fetched_url = archive.page_url(page_id)
+    hint = archive.hint(fetched_url, final_url)
     try:
-        release = extract_release(html, final_url, template=template, source=source)
+        release = extract_release(html, final_url, template=template, source=source, hint=hint)
     except ExtractError:
         return None
-    release = replace(release, url=archive.page_url(page_id))
+    except Exception:  # an extractor bug on one page leaves its stored release as it was
+        return None
+    listing = source.url if source else final_url
+    release = replace(
+        release,
+        url=fetched_url,
+        canonical_url=trusted_canonical(release.canonical_url, final_url, listing),
+    )
     _, outcome = archive.save_release(
         release,
         source=source_id,
@@ -66,7 +76,10 @@ def reprocess(
     fingerprints. ``config`` supplies per-source overrides (may be None).
     Returns counts by outcome: updated, unchanged, failed.
     """
-    sources = {s.id: s for s in config.sources} if config else {}
+    # The archive remembers each source's overrides; the sources file, when
+    # given, is newer.
+    sources = {s.id: s for s in archive.stored_sources()}
+    sources.update({s.id: s for s in config.sources} if config else {})
     counts = {"updated": 0, "unchanged": 0, "failed": 0}
     templates: dict[str, SiteTemplate] = {}
     for _release_id, source_key, page_id in archive.releases_for_reprocess(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -12,7 +12,7 @@ from .listing_urls import is_release_url, same_site
 from .records import Listing, ListingEntry, Page, Source
 from .store import Archive
 
-__all__ = ["ListingWalk", "Tally"]
+__all__ = ["KnownUrls", "ListingWalk", "Tally"]
 
 
 class Tally(Protocol):
@@ -28,6 +28,18 @@ class _Fetch(Protocol):
     ) -> Awaitable[Page | None]: ...
 
 
+@dataclass(frozen=True)
+class KnownUrls:
+    """URLs the archive knows: the source's own (loaded once) and, asked one by one,
+    any other source's (two sources may list the same release)."""
+
+    own: set[str]
+    archive: Archive
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.own or (isinstance(url, str) and self.archive.url_known(url))
+
+
 @dataclass
 class ListingWalk:
     """Finds a source's releases not known yet, asking the site as little as possible."""
@@ -41,7 +53,7 @@ class ListingWalk:
     _seen: set[str] = field(default_factory=set)
 
     async def new_entries(
-        self, source: Source, known: set[str], tally: Tally
+        self, source: Source, known: Container[str], tally: Tally
     ) -> list[ListingEntry]:
         """Return the entries of the source's listing, feed or sitemap not known yet.
 
@@ -58,7 +70,7 @@ class ListingWalk:
         return await self._walk_listing(source, known, tally)
 
     async def _discover_from_feed(
-        self, source: Source, feed_url: str, known: set[str], tally: Tally
+        self, source: Source, feed_url: str, known: Container[str], tally: Tally
     ) -> list[ListingEntry] | None:
         """New entries from the feed, or None when the listing must be walked."""
         page = await self.fetch(
@@ -68,25 +80,34 @@ class ListingWalk:
             return None
         if page.not_modified:
             tally.not_modified += 1
+            self.archive.mark_still_listed(source.id, listing_url=feed_url, now=self.now())
             return []
         listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
         entries = [e for e in listing.entries if same_site(e.url, source.url)]
         if listing.format not in ("rss", "atom") or not entries:
             self.archive.set_source_feed(source.id, None)
             return None
-        fresh = self._take(entries, known, {}, tally)
+        fresh = self._take(entries, known, {}, tally, source=source)
         if len(fresh) == len(entries):
             return None
         self.archive.remember_validators(page)
         return fresh
 
     async def _walk_listing(
-        self, source: Source, known: set[str], tally: Tally
+        self, source: Source, known: Container[str], tally: Tally
     ) -> list[ListingEntry]:
-        """Walk the listing pages until one holds nothing new (or max_pages)."""
+        """Walk the listing pages until one holds nothing new (or max_pages).
+
+        A walk that fails part-way notes the page it failed at: the next run,
+        once its own walk has nothing new, goes on from there, so releases
+        behind an unchanged first page are not lost. The first page's
+        validators are kept only after a walk that read every page it meant to.
+        """
         found: dict[str, ListingEntry] = {}
         url: str | None = source.url
+        resume = None if self.full else self.archive.listing_resume(source.id)
         seen_pages: set[str] = set()
+        first_page: Page | None = None
         while url and len(seen_pages) < source.max_pages and url not in seen_pages:
             first = not seen_pages
             seen_pages.add(url)
@@ -94,38 +115,60 @@ class ListingWalk:
                 source, url, purpose="listing", conditional=first and not self.full, required=first
             )
             if page is None:
-                break
+                self.archive.set_listing_resume(source.id, url)
+                return list(found.values())
+            nothing_new = page.not_modified
             if page.not_modified:
                 tally.not_modified += 1
-                break
-            listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
-            if first and listing.feed_urls:
-                self.archive.set_source_feed(source.id, listing.feed_urls[0])
-            if listing.format == "sitemap-index":
-                entries = await self._expand_sitemap_index(source, listing)
+                self.archive.mark_still_listed(source.id, listing_url=url, now=self.now())
+                next_url = None
             else:
-                entries = list(listing.entries)
-            site_entries = [e for e in entries if same_site(e.url, source.url)]
-            if listing.format.startswith("sitemap"):
-                # A sitemap lists the whole site: keep what could be an article.
-                site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
-            fresh = self._take(site_entries, known, found, tally)
-            if first:
-                self.archive.remember_validators(page)
-            if not fresh and not self.full:
-                break
-            url = listing.next_url
+                listing = discover_listing(
+                    page.text, page.final_url, content_type=page.content_type
+                )
+                if first and listing.feed_urls:
+                    self.archive.set_source_feed(source.id, listing.feed_urls[0])
+                if listing.format == "sitemap-index":
+                    entries = await self._expand_sitemap_index(source, listing)
+                else:
+                    entries = list(listing.entries)
+                site_entries = [e for e in entries if same_site(e.url, source.url)]
+                if listing.format.startswith("sitemap"):
+                    # A sitemap lists the whole site: keep what could be an article.
+                    site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
+                fresh = self._take(site_entries, known, found, tally, source=source)
+                if first:
+                    first_page = page
+                nothing_new = not fresh and not self.full
+                next_url = listing.next_url
+            if nothing_new:
+                if not resume or resume in seen_pages:
+                    break
+                next_url, resume = resume, None  # where an earlier walk failed
+            url = next_url
+        self.archive.set_listing_resume(source.id, None)
+        if first_page is not None:
+            self.archive.remember_validators(first_page)
         return list(found.values())
 
     def _take(
         self,
         entries: list[ListingEntry],
-        known: set[str],
+        known: Container[str],
         found: dict[str, ListingEntry],
         tally: Tally,
+        *,
+        source: Source,
     ) -> list[ListingEntry]:
-        """Note the known entries as listed and return (and collect) the new ones."""
+        """Note the known entries as listed and return (and collect) the new ones.
+
+        New entries go to the frontier at once, page by page: a run that fails
+        or is killed later in the walk has lost none of them.
+        """
         fresh = [e for e in entries if e.url not in known and e.url not in found]
+        self.archive.save_hints(source.id, entries, now=self.now())
+        if fresh:
+            self.archive.enqueue(source.id, fresh, now=self.now())
         listed = [e.url for e in entries if e.url in known]
         if listed:
             self.archive.mark_listed(listed, now=self.now())

@@ -80,18 +80,61 @@ class CrawlState:
         """Insert or update the configured sources (never deletes one)."""
         with self.db.atomic():
             for source in sources:
+                # A corrected URL forgets the feed the old listing announced.
                 self.db.execute(
-                    "INSERT INTO sources (id, name, url, verified, overridden) VALUES (?,?,?,?,?) "
+                    "INSERT INTO sources (id, name, url, verified, overridden, default_kind, "
+                    "body_selector, drop_selectors, date_selector) VALUES (?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT(id) DO UPDATE SET name=excluded.name, url=excluded.url, "
-                    "verified=excluded.verified, overridden=excluded.overridden",
+                    "verified=excluded.verified, overridden=excluded.overridden, "
+                    "default_kind=excluded.default_kind, body_selector=excluded.body_selector, "
+                    "drop_selectors=excluded.drop_selectors, "
+                    "date_selector=excluded.date_selector, feed_url=CASE WHEN "
+                    "sources.url = excluded.url THEN sources.feed_url ELSE NULL END",
                     [
                         source.id,
                         source.name,
                         source.url,
                         int(source.verified),
                         int(source.overridden),
+                        source.default_kind,
+                        source.body_selector,
+                        json.dumps(list(source.drop_selectors)) if source.drop_selectors else None,
+                        source.date_selector,
                     ],
                 )
+
+    def stored_sources(self) -> list[Source]:
+        """The sources as the archive last saw them configured (overrides included).
+
+        For work without the sources file, such as ``scraper reprocess``: a
+        source's overrides must not be dropped because the file is elsewhere.
+        """
+        rows = self.db.execute(
+            "SELECT id, name, url, verified, default_kind, body_selector, drop_selectors, "
+            "date_selector FROM sources ORDER BY id"
+        ).fetchall()
+        return [
+            Source(
+                id=r[0],
+                name=r[1],
+                url=r[2],
+                verified=bool(r[3]),
+                default_kind=r[4],
+                body_selector=r[5],
+                drop_selectors=tuple(json.loads(r[6])) if r[6] else (),
+                date_selector=r[7],
+            )
+            for r in rows
+        ]
+
+    def listing_resume(self, source_id: str) -> str | None:
+        """The listing page a walk failed at, to be walked from next time."""
+        row = self.db.execute("SELECT resume_url FROM sources WHERE id = ?", [source_id]).fetchone()
+        return row[0] if row else None
+
+    def set_listing_resume(self, source_id: str, url: str | None) -> None:
+        with self.db.atomic():
+            self.db.execute("UPDATE sources SET resume_url = ? WHERE id = ?", [url, source_id])
 
     def source_feed(self, source_id: str) -> str | None:
         """The feed a source's listing announced, if one was seen."""
@@ -137,6 +180,51 @@ class CrawlState:
             [source, max_attempts],
         ).fetchall()
         return [ListingEntry(url=r[0], title=r[1], published=r[2], kind=r[3]) for r in rows]
+
+    def frontier_urls(self, source: str) -> set[str]:
+        """Every URL of ``source`` in the frontier, given up or not."""
+        rows = self.db.execute("SELECT url FROM frontier WHERE source = ?", [source]).fetchall()
+        return {row[0] for row in rows}
+
+    def reset_attempts(self, source: str) -> None:
+        """Give every discovered URL of ``source`` its attempts back (``--full``)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE frontier SET attempts = 0 WHERE source = ?", [source])
+
+    def save_hints(self, source: str, entries: list[ListingEntry], *, now: str) -> None:
+        """Keep what the listing shows beside each release (title, date, kind).
+
+        Extraction uses it every time the page is extracted again, not only
+        the first: a date only the listing gives must not vanish on a re-check.
+        """
+        with self.db.atomic():
+            for entry in entries:
+                if entry.title or entry.published or entry.kind or entry.updated:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO hints (url, source, title, published, kind, "
+                        "updated, seen_at) VALUES (?,?,?,?,?,?,?)",
+                        [
+                            entry.url,
+                            source,
+                            entry.title,
+                            entry.published,
+                            entry.kind,
+                            entry.updated,
+                            now,
+                        ],
+                    )
+
+    def hint(self, *urls: str) -> ListingEntry | None:
+        """What the listing showed for the first of ``urls`` it showed anything for."""
+        for url in urls:
+            row = self.db.execute(
+                "SELECT url, title, published, kind, updated FROM hints WHERE url = ?", [url]
+            ).fetchone()
+            if row:
+                return ListingEntry(
+                    url=row[0], title=row[1], published=row[2], kind=row[3], updated=row[4]
+                )
+        return None
 
     def dequeue(self, url: str) -> None:
         with self.db.atomic():

@@ -63,6 +63,27 @@ class PageStore:
         except LookupError:
             return final_url, raw.decode("utf-8", errors="replace")
 
+    def remember_page_validators(self, page_id: int) -> None:
+        """Keep the ETag/Last-Modified of a stored page for the next conditional request.
+
+        Called once the page has been extracted and stored: a page whose
+        extraction failed must be fetched in full again, not answered 304.
+        """
+        row = self.db.execute(
+            "SELECT url, headers, fetched_at, body_hash FROM pages WHERE id = ?", [page_id]
+        ).fetchone()
+        if row is None:
+            return
+        headers = dict(json.loads(row[1]))
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at, body_hash) "
+                "VALUES (?,?,?,200,?,?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
+                "last_modified=excluded.last_modified, status=200, "
+                "fetched_at=excluded.fetched_at, body_hash=excluded.body_hash",
+                [row[0], headers.get("etag"), headers.get("last-modified"), row[2], row[3]],
+            )
+
     def page_url(self, page_id: int) -> str:
         """The URL a stored raw page was requested at (before redirects)."""
         row = self.db.execute("SELECT url FROM pages WHERE id = ?", [page_id]).fetchone()
@@ -78,24 +99,33 @@ class PageStore:
 
     def release_pages(self, source: str, *, limit: int = 300) -> Iterator[tuple[str, str]]:
         """(url, html) of the newest stored page of each release of ``source``."""
+        for page_id in self.release_page_ids(source, limit=limit).values():
+            yield self.page_html(page_id)
+
+    def release_page_ids(self, source: str, *, limit: int = 300) -> dict[int, int]:
+        """Release id -> id of the stored page it was extracted from, newest releases first."""
         rows = self.db.execute(
-            "SELECT page_id FROM releases WHERE source = ? AND page_id IS NOT NULL "
+            "SELECT id, page_id FROM releases WHERE source = ? AND page_id IS NOT NULL "
             "ORDER BY COALESCE(published, first_seen) DESC LIMIT ?",
             [source, limit],
         ).fetchall()
-        for (page_id,) in rows:
-            yield self.page_html(page_id)
+        return {release_id: page_id for release_id, page_id in rows}
 
     def unextracted_pages(self, source: str) -> list[int]:
         """Release pages fetched with status 200 that no release points at yet.
 
         These are the pages of a run that was killed between fetching and
-        extracting (or pages whose extraction failed); the next run retries them.
+        extracting; the next run extracts them. A page older than the one its
+        release was last extracted from is history, not work (a release seen at
+        two URLs would otherwise flip between its old and new text), and a page
+        whose extraction failed waits for the next fetch.
         """
         rows = self.db.execute(
             "SELECT p.id FROM pages p WHERE p.source = ? AND p.status = 200 "
             "AND p.id = (SELECT MAX(p2.id) FROM pages p2 WHERE p2.url = p.url) "
             "AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.page_id = p.id) "
+            "AND NOT EXISTS (SELECT 1 FROM release_urls u JOIN releases r "
+            "ON r.id = u.release_id WHERE u.url IN (p.url, p.final_url) AND r.page_id > p.id) "
             "AND NOT EXISTS (SELECT 1 FROM fetches f WHERE f.url = p.url AND f.outcome = "
             "'failed' AND f.purpose = 'extract' AND f.at >= p.fetched_at) ORDER BY p.id",
             [source],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
@@ -10,7 +11,7 @@ import zstandard
 from .. import search
 from ..diff import word_diff
 from ..records import RefetchSchedule, Release
-from ..timestamps import days_between, parse_timestamp
+from ..timestamps import days_between, format_timestamp, parse_timestamp
 
 #: What save_release did: "new", "changed" (a revision was kept),
 #: "updated" (same publication, new extraction), "unchanged".
@@ -33,6 +34,16 @@ class ReleaseStore:
         ).fetchall()
         return {row[0] for row in rows}
 
+    def url_known(self, url: str) -> bool:
+        """True when any source has a release or a discovered URL at ``url``."""
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM release_urls WHERE url = ? UNION ALL "
+                "SELECT 1 FROM frontier WHERE url = ? LIMIT 1",
+                [url, url],
+            ).fetchone()
+        )
+
     def release_for_url(self, url: str) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT r.* FROM release_urls u JOIN releases r ON r.id = u.release_id WHERE u.url = ?",
@@ -52,6 +63,19 @@ class ReleaseStore:
                     "(SELECT release_id FROM release_urls WHERE url = ?)",
                     [now, now, url],
                 )
+
+    def mark_still_listed(self, source: str, *, listing_url: str, now: str) -> None:
+        """The listing (or feed) answered 304: what it showed last time it still shows."""
+        row = self.db.execute(
+            "SELECT fetched_at FROM http_cache WHERE url = ?", [listing_url]
+        ).fetchone()
+        if row is None or not row[0]:
+            return
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE releases SET last_listed = ? WHERE source = ? AND last_listed >= ?",
+                [now, source, row[0]],
+            )
 
     def save_release(
         self,
@@ -77,7 +101,9 @@ class ReleaseStore:
         fetched times alone.
         Returns (release id, outcome).
         """
-        urls = [u for u in dict.fromkeys([release.canonical_url, release.url, *aliases]) if u]
+        # The URLs it was fetched at first: a canonical link is the site's claim,
+        # and a wrong one (every page pointing at "/") must not merge releases.
+        urls = [u for u in dict.fromkeys([release.url, *aliases, release.canonical_url]) if u]
         with self.db.atomic():
             existing = None
             for url in urls:
@@ -87,13 +113,14 @@ class ReleaseStore:
             fields = self._release_fields(release, page_id, extractor_version)
             if existing is None:
                 cursor = self.db.execute(
+                    # Every release enters through a listing, feed or sitemap.
                     "INSERT INTO releases (source, url, first_seen, last_seen, last_fetched, "
-                    "version_seen, "
+                    "version_seen, last_listed, "
                     + ", ".join(fields)
-                    + ") VALUES (?,?,?,?,?,?,"
+                    + ") VALUES (?,?,?,?,?,?,?,"
                     + ",".join("?" * len(fields))
                     + ")",
-                    [source, release.canonical_url, now, now, now, now, *fields.values()],
+                    [source, release.canonical_url, now, now, now, now, now, *fields.values()],
                 )
                 release_id = int(cursor.lastrowid)
                 outcome = "new"
@@ -172,7 +199,7 @@ class ReleaseStore:
             )
         assignments = dict(fields)
         if seen:
-            assignments.update(last_seen=now, last_fetched=now)
+            assignments.update(last_seen=now, last_fetched=now, redirect_away_since=None)
         if changed and revise:
             assignments.update(changed_at=now, version_seen=now)
         if existing["url"] != release.canonical_url and seen:
@@ -211,20 +238,44 @@ class ReleaseStore:
             )
 
     def mark_due_if_updated(self, url: str, *, updated: str) -> None:
-        """A feed or sitemap says the release changed after our last fetch: re-check it."""
+        """A feed or sitemap says the release changed after our last fetch: re-check it.
+
+        A date without a time ("2026-11-27", a sitemap's lastmod) counts as the
+        end of that day: a change later that day must not be missed.
+        """
+        moment = parse_timestamp(updated)
+        if moment is None:
+            return
+        if len(updated.strip()) <= 10:
+            moment += timedelta(days=1) - timedelta(seconds=1)
         with self.db.atomic():
             self.db.execute(
                 "UPDATE releases SET last_fetched = NULL WHERE id = "
                 "(SELECT release_id FROM release_urls WHERE url = ?) AND last_fetched < ?",
-                [url, updated],
+                [url, format_timestamp(moment)],
             )
+
+    def note_redirect_away(self, url: str, *, now: str) -> str | None:
+        """The release at ``url`` now redirects away; returns since when (None: unknown URL)."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE releases SET redirect_away_since = COALESCE(redirect_away_since, ?), "
+                "last_fetched = ? WHERE id = (SELECT release_id FROM release_urls WHERE url = ?)",
+                [now, now, url],
+            )
+            row = self.db.execute(
+                "SELECT r.redirect_away_since FROM release_urls u JOIN releases r "
+                "ON r.id = u.release_id WHERE u.url = ?",
+                [url],
+            ).fetchone()
+        return row[0] if row else None
 
     def touch_release(self, url: str, *, now: str) -> None:
         """A re-check found the release as it was (304 or same content)."""
         with self.db.atomic():
             self.db.execute(
-                "UPDATE releases SET last_seen = ?, last_fetched = ? WHERE id = "
-                "(SELECT release_id FROM release_urls WHERE url = ?)",
+                "UPDATE releases SET last_seen = ?, last_fetched = ?, redirect_away_since = NULL "
+                "WHERE id = (SELECT release_id FROM release_urls WHERE url = ?)",
                 [now, now, url],
             )
 
