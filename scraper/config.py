@@ -94,6 +94,7 @@ def parse_config(text: str, *, path: str = "sources.toml") -> Config:
         raise ConfigError("no [[source]] tables", path=path, line=None, field="source")
     sources = []
     seen: dict[str, int] = {}
+    urls: dict[str, int] = {}
     for index, raw in enumerate(raw_sources):
         source = _parse_source(raw, index=index, path=path, locator=locator)
         if source.id in seen:
@@ -104,6 +105,16 @@ def parse_config(text: str, *, path: str = "sources.toml") -> Config:
                 field="id",
             )
         seen[source.id] = source.line
+        if source.url in urls:
+            # Two sources on one URL would share its validators: the second would
+            # be told "304, nothing new" for ever.
+            raise ConfigError(
+                f"duplicate url (also the url of the source on line {urls[source.url]})",
+                path=path,
+                line=locator.source_key(index, "url"),
+                field="url",
+            )
+        urls[source.url] = source.line
         sources.append(source)
     return Config(path=path, settings=settings, sources=tuple(sources))
 

@@ -60,6 +60,14 @@ def test_shipped_sources_file_is_valid() -> None:
         (GOOD.replace('"http://127.0.0.1:8123/nyheter/"', '"ftp://x/"'), 15, "url", "http(s) URL"),
         (GOOD.replace('"http://127.0.0.1:8123/nyheter/"', '"nyheter"'), 15, "url", "http(s) URL"),
         (GOOD.replace('id = "lokal"', 'id = "vastervik"'), 13, "id", "duplicate"),
+        (
+            GOOD.replace(
+                "http://127.0.0.1:8123/nyheter/", "https://www.vastervik.se/Pressmeddelanden/"
+            ),
+            15,
+            "url",
+            "duplicate url",
+        ),
         (GOOD.replace("delay = 1.5", 'delay = "snabbt"'), 9, "delay", "number"),
         (GOOD.replace("delay = 1.5", "delay = -1"), 9, "delay", "0 or more"),
         (GOOD.replace("max_pages = 5", "max_pages = 0"), 10, "max_pages", "1 or more"),
