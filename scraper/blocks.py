@@ -2,10 +2,10 @@
 
 A *block* is a run of text owned by one block-level element, in document
 order, with its link density, structural path and the furniture evidence
-(``FURNITURE`` ... ``CAPTION`` flags) of its ancestors. The same walk collects
-the images, document links, tag/category links and <time> elements met on the
-way, so that extraction needs no second pass. ``scraper.boilerplate`` chooses among the
-blocks; ``scraper.extract`` reads the rest.
+(``FURNITURE`` ... ``CAPTION`` flags, ``scraper.class_hints``) of its ancestors.
+The same walk collects the images, document links, tag/category links and
+<time> elements met on the way, so that extraction needs no second pass.
+``scraper.boilerplate`` chooses among the blocks; ``scraper.extract`` reads the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +16,18 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import selectors as sel
+from scraper.class_hints import (
+    CAPTION,
+    FIGURE,
+    FURNITURE,
+    IN_QUOTE,
+    LEAD,
+    NEGATIVE,
+    POSITIVE,
+    QUOTE_CLEARS,
+    hint_flags,
+    quote_figure,
+)
 
 __all__ = [
     "CAPTION",
@@ -32,47 +44,7 @@ __all__ = [
     "segment_page",
 ]
 
-# Flags of an element, inherited by the blocks below it.
-FURNITURE = 1  # nav/aside/footer/header/form or a landmark role of furniture
-NEGATIVE = 2  # class/id words of furniture
-POSITIVE = 4  # class/id words of editorial text
-LEAD = 8  # class/id words of an ingress
-FIGURE = 16  # figure / figcaption / an image container class
-CAPTION = 32  # figcaption or a caption class
-
 _MAX_DEPTH = 400
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9åäö]+")
-_NEGATIVE_RE = re.compile("|".join(re.escape(w.lower()) for w in sel.NEGATIVE_SUBSTRINGS))
-_POSITIVE_RE = re.compile("|".join(re.escape(w.lower()) for w in sel.POSITIVE_SUBSTRINGS))
-_LEAD_RE = re.compile(
-    r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in sel.LEAD_SUBSTRINGS) + r")(?![a-z])"
-)
-_CAPTION_RE = re.compile(r"caption|bildtext|figcaption|credit|photographer|fotograf")
-_FIGURE_RE = re.compile(r"figure|image-portlet|imageportlet|wp-block-image|image-block|bildblock")
-_HINT_CACHE: dict[str, int] = {}
-
-
-def _hints(value: str) -> int:
-    """Flags of one element's lower-cased "class id role" string (cached)."""
-    cached = _HINT_CACHE.get(value)
-    if cached is not None:
-        return cached
-    flags = 0
-    tokens = set(_TOKEN_SPLIT.split(value))
-    if _NEGATIVE_RE.search(value) or tokens & sel.NEGATIVE_TOKENS:
-        flags |= NEGATIVE
-    if _POSITIVE_RE.search(value):
-        flags |= POSITIVE
-    if _LEAD_RE.search(value):
-        flags |= LEAD
-    if _CAPTION_RE.search(value):
-        flags |= CAPTION | FIGURE
-    elif _FIGURE_RE.search(value):
-        flags |= FIGURE
-    if len(_HINT_CACHE) > 50_000:
-        _HINT_CACHE.clear()
-    _HINT_CACHE[value] = flags
-    return flags
 
 
 @dataclass(slots=True)
@@ -335,16 +307,23 @@ def segment_page(
                     role = attrs.get("role")
                     if ident or role:
                         hint = " ".join([v for v in (cls, ident, role) if v]).lower()
-                        flags = _hints(hint)
+                        flags = hint_flags(hint)
                         if role and role.lower() in furniture_roles:
                             flags |= FURNITURE
                     elif cls:
                         hint = cls.lower()
-                        flags = _hints(hint)
+                        flags = hint_flags(hint)
+                inner_figure = figure
+                if figure == IN_QUOTE:
+                    flags &= ~QUOTE_CLEARS
+                elif tag == "figure" and quote_figure(child):
+                    flags &= ~QUOTE_CLEARS
+                    inner_figure = IN_QUOTE
                 if tag in furniture_tags:
                     flags |= FURNITURE
                 elif tag in figure_tags:
-                    flags |= FIGURE | CAPTION if tag == "figcaption" else FIGURE
+                    if inner_figure != IN_QUOTE:
+                        flags |= FIGURE | CAPTION if tag == "figcaption" else FIGURE
                 elif tag == "caption":
                     flags |= CAPTION
                 tags.append(tag)
@@ -358,10 +337,9 @@ def segment_page(
                     key = f"{tag}.{_DIGITS.sub('#', hint.replace(' ', '.'))}" if hint else tag
                     paths.append(f"{paths[owner]}/{key}")
                 inner_flagged = flagged
-                inner_figure = figure
                 if flags:
                     inner_flagged = (*flagged, (index, flags))
-                    if flags & FIGURE and figure < 0:
+                    if flags & FIGURE and inner_figure == -1:
                         inner_figure = index
                 if depth < _MAX_DEPTH:
                     visit(child, index, inner_flagged, inner_figure, in_link, depth + 1)

@@ -234,6 +234,7 @@ def select_content(
         kept.append(index)
     if drop:
         kept = _close_over_repeats(seg, kept, drop, top)
+    kept = _drop_orphan_labels(seg, kept, top)
     return Selection(top, tuple(_drop_orphan_headings(blocks, kept)))
 
 
@@ -275,6 +276,43 @@ def _close_over_repeats(
 
 
 _CLOSURE_LEFT = 250
+
+
+def _drop_orphan_labels(seg: Segmented, kept: list[int], top: int) -> list[int]:
+    """Drop labels whose container kept nothing else ("Bilagor" over a list of files).
+
+    A label is a short line with no sentence end that opens a container below
+    the main one (a CMS field label, a box title in a <div>); when none of the
+    container's other blocks is kept, the label has nothing left to name.
+    """
+    blocks, parents, ends = seg.blocks, seg.parents, seg.ends
+    kept_set = set(kept)
+    result = []
+    for index in kept:
+        block = blocks[index]
+        parent = parents[block.element]
+        text = block.text
+        if (
+            parent > top
+            and block.tag not in sel.PARAGRAPH_TAGS
+            and len(text) <= _LABEL_CHARS
+            and not text.endswith(_SENTENCE_END)
+        ):
+            end = ends[parent]
+            opens = index == 0 or not parent <= blocks[index - 1].element <= end
+            after = index + 1  # a container's blocks are consecutive
+            while after < len(blocks) and parent <= blocks[after].element <= end:
+                if after in kept_set:
+                    break
+                after += 1
+            else:
+                if opens and after > index + 1:
+                    continue
+        result.append(index)
+    return result
+
+
+_LABEL_CHARS = 60
 
 
 def _drop_orphan_headings(blocks: list[Block], kept: list[int]) -> list[int]:

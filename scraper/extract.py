@@ -34,7 +34,7 @@ from scraper.site_template import template_drops
 __all__ = ["EXTRACTOR_VERSION", "body_text", "extract_release"]
 
 #: Bump whenever extraction output may change; stored with every release.
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 
 _WORD_RE = re.compile(r"[a-zåäöéü]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -106,21 +106,41 @@ def _find_lead(
     return found
 
 
-def _guess_language(text: str) -> str | None:
+def _guess_language(text: str) -> tuple[str | None, bool]:
+    """Swedish or English by function words, and whether the text says so clearly."""
     words = _WORD_RE.findall(text[:3000].lower())
     swedish = sum(1 for w in words if w in _SWEDISH)
     english = sum(1 for w in words if w in _ENGLISH)
     if swedish == english == 0:
-        return None
-    return "sv" if swedish >= english else "en"
+        return None, False
+    guess, hits, other = (
+        ("sv", swedish, english) if swedish >= english else ("en", english, swedish)
+    )
+    # Running text is a fifth to a third function words; a few hits in a name list are not.
+    clear = hits >= _CLEAR_HITS and hits >= 0.1 * len(words) and hits >= 4 * (other + 1)
+    return guess, clear
 
 
-def _language(head: PageHead, body: str) -> str | None:
+_CLEAR_HITS = 8
+
+
+def _language(head: PageHead, text: str) -> str | None:
+    """The release's language: <html lang>, unless the text is clearly in the other one
+    of Swedish and English.
+
+    A newsroom platform declares its own furniture's language ("en") around
+    releases written in Swedish. Only Swedish and English are told apart
+    (Norwegian or Danish text would look Swedish to the guess).
+    """
+    guess, clear = _guess_language(text)
     if head.lang:
         code = head.lang.strip().lower().replace("_", "-").split("-", 1)[0]
         if code.isalpha() and 2 <= len(code) <= 3:
-            return code
-    return _guess_language(body)
+            return guess if clear and code in _GUESSED and guess != code else code
+    return guess
+
+
+_GUESSED = frozenset({"sv", "en"})
 
 
 def _apply_drop_selectors(tree: LexborHTMLParser, source: Source | None) -> None:
@@ -233,7 +253,7 @@ def extract_release(
         updated_source=updated_source,
         lead=lead,
         body=body,
-        language=_language(head, body),
+        language=_language(head, f"{lead or ''}\n\n{body}"),
         images=images,
         attachments=find_attachments(seg, region, base),
     )

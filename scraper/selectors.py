@@ -58,8 +58,11 @@ FURNITURE_ROLES: frozenset[str] = frozenset(
 #: Containers of an image and its caption.
 FIGURE_TAGS: frozenset[str] = frozenset({"figure", "figcaption", "picture"})
 
+#: CSS selector of the media a <figure> may show (one without any holds a quotation).
+MEDIA_TAGS = "img, picture, video, audio, iframe, object, embed, svg, canvas"
+
 # --------------------------------------------------------------------------
-# Class and id words (matched on lower-cased class + id, see blocks._hints)
+# Class and id words (matched on lower-cased class + id, see class_hints.hint_flags)
 
 #: Substrings of class/id that mark furniture: navigation, sharing, contact
 #: cards, consent banners, related lists, bylines, captions, CMS widgets.
@@ -89,8 +92,17 @@ NEGATIVE_SUBSTRINGS: tuple[str, ...] = (
 NEGATIVE_TOKENS: frozenset[str] = frozenset(
     {"nav", "ad", "ads", "advert", "advertisement", "tags", "tag", "toc", "meta", "date",
      "datum", "top", "foot", "aside", "extra", "note", "links", "mer", "more", "sr", "crumbs",
-     "lang", "language", "utility", "utils", "next", "prev", "previous", "cta"}
+     "lang", "language", "utility", "utils", "next", "prev", "previous", "cta",
+     # "About <organisation>" of a newsroom release, also as a BEM element ("post__about").
+     "about"}
 )  # fmt: skip
+
+#: Class words that name an item's state or storage type, not its role; removed
+#: from a class/id string before any hint word is looked for. Drupal's
+#: ``node--promoted`` (promoted to the front page) is no "promo" box, and its
+#: ``field--type-text-with-summary`` (the storage type of a body field) is no
+#: summary: the role is in ``field--name-*``.
+NEUTRAL_CLASS_RE = re.compile(r"field--type-[a-z0-9_-]+|promoted")
 
 #: Substrings of class/id that mark the editorial text.
 POSITIVE_SUBSTRINGS: tuple[str, ...] = (

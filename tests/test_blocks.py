@@ -1,10 +1,12 @@
-"""The page walk (scraper.blocks): blocks, link density, flags, hidden text, paths."""
+"""The page walk (scraper.blocks): blocks, link density, flags, hidden text, paths;
+the class words behind the flags (scraper.class_hints)."""
 
 from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import NEGATIVE, join_blocks, segment_page
+from scraper.blocks import CAPTION, FIGURE, LEAD, NEGATIVE, POSITIVE, join_blocks, segment_page
+from scraper.class_hints import hint_flags
 
 
 def test_walk_makes_blocks_with_link_density_and_flags() -> None:
@@ -69,3 +71,33 @@ def test_join_blocks_puts_a_table_row_on_one_line() -> None:
     seg = segment_page(LexborHTMLParser(html))
     text = join_blocks(seg, list(range(len(seg.blocks))))
     assert text == "Nämnd Ram\n\nOmsorg 784\n\nStycke ett.\n\nStycke två."
+
+
+def test_state_and_storage_type_classes_are_no_evidence() -> None:
+    """Drupal's node--promoted is no promo box; field--type-text-with-summary is no lead."""
+    assert not hint_flags("node node--type-news node--promoted") & NEGATIVE
+    assert hint_flags("promo-box") & NEGATIVE
+    body_field = hint_flags("field field--name-body field--type-text-with-summary")
+    assert not body_field & LEAD and body_field & POSITIVE
+    assert hint_flags("field field--name-field-ingress field--type-text-long") & LEAD
+
+
+def test_about_section_as_a_bem_element_is_furniture() -> None:
+    assert hint_flags("post__about") & NEGATIVE
+    assert hint_flags("about") & NEGATIVE
+    assert not hint_flags("post__body") & NEGATIVE
+
+
+def test_quote_figure_is_text_and_an_image_figure_is_not() -> None:
+    html = (
+        '<body><figure class="quote"><blockquote><p>Vi satsar på skolan.</p></blockquote>'
+        '<figcaption class="quote__author">Anna Berg, ordförande</figcaption></figure>'
+        '<figure><img src="/a.jpg" alt="x"><blockquote>Citat i bild</blockquote>'
+        "<figcaption>Bild: NN</figcaption></figure></body>"
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    flags = {b.text: b.all_flags for b in seg.blocks}
+    assert not flags["Vi satsar på skolan."] & (FIGURE | NEGATIVE)
+    assert not flags["Anna Berg, ordförande"] & (FIGURE | CAPTION | NEGATIVE)
+    assert flags["Citat i bild"] & FIGURE
+    assert flags["Bild: NN"] & CAPTION

@@ -143,3 +143,27 @@ def test_responsibility_block_with_contact_data_is_furniture() -> None:
     assert text.endswith("finansieras med lån.")
     sentence = "<p>Ansvarig nämnd för beslutet är kultur- och fritidsnämnden.</p>"
     assert _text(f"<body><div>{ARTICLE}{sentence}</div></body>").endswith("fritidsnämnden.")
+
+
+def test_label_over_a_dropped_list_is_dropped() -> None:
+    """A CMS field label ("Bilagor") whose files were all dropped names nothing."""
+    files = (
+        '<div class="field"><div class="field__label">Bilagor</div><div class="field__items">'
+        '<a href="/plan.pdf">Plan för simhallen</a> (845 KB)</div></div>'
+    )
+    fact_box = '<div class="box"><div class="box-title">Fakta</div><p>Djup: 2,5 meter.</p></div>'
+    text = _text(f"<body><article>{ARTICLE}{fact_box}{files}</article></body>")
+    assert text.endswith("Fakta\nDjup: 2,5 meter.")
+    assert "Bilagor" not in text
+
+
+def test_about_the_organisation_inside_the_post_is_dropped() -> None:
+    about = (
+        '<section class="post__about"><h2>Om Lövnäs kommun</h2><p>Lövnäs kommun har '
+        "12 000 invånare och ligger vid kusten mellan två större städer i länet.</p></section>"
+    )
+    text = _text(
+        f'<body><article class="post"><div class="post__body">{ARTICLE}</div>{about}'
+        "</article></body>"
+    )
+    assert text.endswith("finansieras med lån.")

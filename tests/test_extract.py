@@ -4,7 +4,8 @@ For each fixture site the template is learned from ALL its pages (as the
 archive learns it from the raw pages it holds), then every release is
 extracted and compared: title, kind and published exactly, body after
 collapsing white space, no line of the site's boilerplate.txt in the body,
-image alt texts. Single-page mode (no template) is tested on the seed page.
+image alt texts, the language when the expectation names one. Single-page
+mode (no template) is tested on the seed page.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ def test_release_matches_expectation(site: Path, expected_path: Path) -> None:
     assert _collapse(release.body) == _collapse(expected["body"])
     if "lead" in expected:
         assert _collapse(release.lead) == _collapse(expected["lead"])
+    if "language" in expected:
+        assert release.language == expected["language"]
     boilerplate = (site / "boilerplate.txt").read_text(encoding="utf-8").splitlines()
     body = _collapse(release.body)
     leaked = [line for line in boilerplate if line.strip() and _collapse(line) in body]
@@ -358,3 +361,66 @@ def test_old_table_site_with_date_before_title_and_doubled_caption() -> None:
     assert [(i.alt, i.caption) for i in release.images] == [
         ("Barn leker på gården", "Barn leker på gården")
     ]
+
+
+DRUPAL = """<!DOCTYPE html><html lang="sv"><head><title>Ny simhall | Ekås kommun</title></head>
+<body><main><div class="region region-content">
+<div class="block-page-title-block"><h1 class="page-title"><span>Ny simhall</span></h1></div>
+<article class="node node--type-news node--promoted node--view-mode-full">
+<div class="node__content">
+<div class="field field--name-field-ingress field--type-text-long"><p>{lead}</p></div>
+<div class="field field--name-field-image field--type-image"><img src="/bad.jpg" width="480"
+alt="Bassängen"></div>
+<div class="field field--name-body field--type-text-with-summary">{body}</div>
+<div class="field field--name-field-attachments field--type-file field--label-above">
+<div class="field__label">Bilagor</div><div class="field__items"><span class="file">
+<a href="/plan.pdf">Plan för den nya simhallen</a></span> <span>(845 KB)</span></div></div>
+</div></article></div></main></body></html>"""
+
+
+def test_drupal_promoted_node_keeps_its_lead_image_and_body() -> None:
+    """node--promoted is a state, field--type-text-with-summary a storage type: no evidence."""
+    lead = "Ekås bygger en ny simhall vid skolan."
+    release = extract_release(
+        DRUPAL.format(lead=lead, body=PARAGRAPHS), "https://ekas.example/nyheter/simhall"
+    )
+    assert release.lead == lead
+    assert release.body.startswith("Kommunfullmäktige") and "Bilagor" not in release.body
+    assert [i.alt for i in release.images] == ["Bassängen"]
+
+
+def test_quote_figure_and_its_speaker_are_body() -> None:
+    quote = (
+        '<figure class="quote"><blockquote><p>Vi satsar på de yngsta barnen.</p></blockquote>'
+        '<figcaption class="quote__author">Anna Berg, ordförande</figcaption></figure>'
+    )
+    release = extract_release(release_page(after=PARAGRAPHS + quote), "https://ekas.se/a/")
+    assert release.body.endswith("Vi satsar på de yngsta barnen.\n\nAnna Berg, ordförande")
+
+
+SWEDISH_TEXT = (
+    "<p>Kommunen har beslutat att den nya förskolan ska byggas i centrum och att den ska "
+    "vara klar till hösten. Det är en satsning som har efterfrågats av många familjer, och "
+    "den kommer att ge plats för fler barn. Bygget startar efter sommaren.</p>"
+)
+ENGLISH_TEXT = (
+    "<p>The council decided on Monday that the town will build a new preschool and that it "
+    "is to be ready for the children by the summer. This is the first of the projects that "
+    "have been planned for the centre, and it will be paid for with a loan.</p>"
+)
+
+
+def _page(lang: str, text: str) -> str:
+    return PAGE.format(title="Förskola", before="", head="", lang=lang, after=text)
+
+
+def test_clear_text_overrides_a_declared_swedish_or_english() -> None:
+    """A newsroom platform says lang="en" around Swedish releases (and the other way)."""
+    assert extract_release(_page("en", SWEDISH_TEXT), "https://e.se/a").language == "sv"
+    assert extract_release(_page("sv-SE", ENGLISH_TEXT), "https://e.se/a").language == "en"
+    assert extract_release(_page("en", ENGLISH_TEXT), "https://e.se/a").language == "en"
+    # Too little text to overrule the page, and a language the guess cannot tell.
+    short = "<p>Bygget startar i höst och det är klart 2026.</p>"
+    assert extract_release(_page("en", short), "https://e.se/a").language == "en"
+    norwegian = SWEDISH_TEXT.replace("och", "og").replace("är", "er")
+    assert extract_release(_page("nb", norwegian), "https://e.se/a").language == "nb"
