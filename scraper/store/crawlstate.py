@@ -250,21 +250,14 @@ class CrawlState:
         """Keep a 200 response's validators for the next conditional request."""
         if page.status != 200:
             return
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at, body_hash) "
-                "VALUES (?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
-                "last_modified=excluded.last_modified, status=excluded.status, "
-                "fetched_at=excluded.fetched_at, body_hash=excluded.body_hash",
-                [
-                    page.url,
-                    page.etag,
-                    page.last_modified,
-                    page.status,
-                    page.fetched_at,
-                    hashlib.sha256(page.content).hexdigest(),
-                ],
-            )
+        put_validators(
+            self.db,
+            page.url,
+            etag=page.etag,
+            last_modified=page.last_modified,
+            fetched_at=page.fetched_at,
+            body_hash=hashlib.sha256(page.content).hexdigest(),
+        )
 
     def forget_validators(self, url: str) -> None:
         with self.db.atomic():
@@ -286,3 +279,23 @@ class CrawlState:
                     "VALUES (?,?,?,?)",
                     [answer.url, answer.status, answer.text, answer.fetched_at],
                 )
+
+
+def put_validators(
+    db: sqlite_utils.Database,
+    url: str,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    fetched_at: str,
+    body_hash: str,
+) -> None:
+    """Keep the validators of a 200 answer for ``url`` (one row per URL)."""
+    with db.atomic():
+        db.execute(
+            "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at, body_hash) "
+            "VALUES (?,?,?,200,?,?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
+            "last_modified=excluded.last_modified, status=200, "
+            "fetched_at=excluded.fetched_at, body_hash=excluded.body_hash",
+            [url, etag, last_modified, fetched_at, body_hash],
+        )

@@ -11,6 +11,7 @@ import zstandard
 
 from ..errors import StorageError
 from ..records import Page, SiteTemplate
+from .crawlstate import put_validators
 
 _COMPRESSOR = zstandard.ZstdCompressor(level=10)
 
@@ -75,14 +76,14 @@ class PageStore:
         if row is None:
             return
         headers = dict(json.loads(row[1]))
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at, body_hash) "
-                "VALUES (?,?,?,200,?,?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
-                "last_modified=excluded.last_modified, status=200, "
-                "fetched_at=excluded.fetched_at, body_hash=excluded.body_hash",
-                [row[0], headers.get("etag"), headers.get("last-modified"), row[2], row[3]],
-            )
+        put_validators(
+            self.db,
+            row[0],
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            fetched_at=row[2],
+            body_hash=row[3],
+        )
 
     def page_url(self, page_id: int) -> str:
         """The URL a stored raw page was requested at (before redirects)."""

@@ -255,20 +255,14 @@ class ReleaseStore:
                 [url, format_timestamp(moment)],
             )
 
-    def note_redirect_away(self, url: str, *, now: str) -> str | None:
-        """The release at ``url`` now redirects away; returns since when (None: unknown URL)."""
+    def note_redirect_away(self, url: str, *, now: str) -> None:
+        """The release at ``url`` now redirects away: note since when, and that it was checked."""
         with self.db.atomic():
             self.db.execute(
                 "UPDATE releases SET redirect_away_since = COALESCE(redirect_away_since, ?), "
                 "last_fetched = ? WHERE id = (SELECT release_id FROM release_urls WHERE url = ?)",
                 [now, now, url],
             )
-            row = self.db.execute(
-                "SELECT r.redirect_away_since FROM release_urls u JOIN releases r "
-                "ON r.id = u.release_id WHERE u.url = ?",
-                [url],
-            ).fetchone()
-        return row[0] if row else None
 
     def touch_release(self, url: str, *, now: str) -> None:
         """A re-check found the release as it was (304 or same content)."""
