@@ -31,15 +31,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scraper import crawl as crawl_module  # noqa: E402
 from scraper import store as store_module  # noqa: E402
-from scraper import walk as walk_module  # noqa: E402
-from scraper.crawl import update  # noqa: E402
-from scraper.demo import default_sites_dir, fixture_config  # noqa: E402
-from scraper.fetch import Fetcher  # noqa: E402
-from scraper.localsites import SiteServer, load_site_info, serve_sites  # noqa: E402
+from scraper.demo.run import default_sites_dir, fixture_config  # noqa: E402
+from scraper.demo.sites import SiteServer, load_site_info, serve_sites  # noqa: E402
+from scraper.fetch.client import Fetcher  # noqa: E402
 from scraper.records import Config, Settings, Source  # noqa: E402
 from scraper.store import Archive  # noqa: E402
+from scraper.update import crawl as crawl_module  # noqa: E402
+from scraper.update import walk as walk_module  # noqa: E402
+from scraper.update.crawl import update  # noqa: E402
 
 RELEASES_PER_SITE = 6
 TEMPLATE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>{title} - {name}</title></head>
@@ -89,7 +89,7 @@ def total_requests(servers: list[SiteServer]) -> int:
 
 async def naive_crawl(servers: list[SiteServer], settings: Settings) -> None:
     """The anchor: same politeness and concurrency, no conditional or incremental logic."""
-    from scraper.discover import discover_listing
+    from scraper.discover.listing import discover_listing
 
     gate = asyncio.Semaphore(settings.concurrency)
     async with Fetcher(settings) as fetcher:

@@ -37,10 +37,10 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scraper.extract import body_text, extract_release  # noqa: E402
-from scraper.localsites import path_for_url  # noqa: E402
+from scraper.demo.sites import path_for_url  # noqa: E402
+from scraper.extract.release import body_text, extract_release  # noqa: E402
+from scraper.extract.template import learn_template  # noqa: E402
 from scraper.records import Source  # noqa: E402
-from scraper.site_template import learn_template  # noqa: E402
 
 SITES = ROOT / "fixtures" / "sites"
 PUBLIC_BENCHMARK = ROOT.parent / "shared" / "extraction-benchmark"

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
-from scraper.fetch import Fetcher, RobotsTxt
+from scraper.fetch.client import Fetcher, RobotsTxt
 from scraper.records import Settings
 
 LISTING = ("<html><body>" + "<a href='/n/{0}'>Nyhet {0}</a>" * 50 + "</body></html>").encode()

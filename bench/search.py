@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scraper import datasette_plugin  # noqa: E402
-from scraper.metadata import SEARCH_SQL  # noqa: E402
-from scraper.search import build_match_query, ensure_search_index, stem_document  # noqa: E402
+from scraper.serve import plugin as datasette_plugin  # noqa: E402
+from scraper.serve.metadata import SEARCH_SQL  # noqa: E402
 from scraper.store import Archive  # noqa: E402
+from scraper.store.search import build_match_query, ensure_search_index, stem_document  # noqa: E402
 
 MUNICIPALITIES = [
     "Västervik", "Örebro", "Härnösand", "Malmö", "Göteborg", "Jönköping", "Växjö", "Luleå",
@@ -269,7 +269,7 @@ def run_pages(path: Path, *, row_id: int, repeat: int = 10) -> None:
     """Time whole Datasette pages (HTML and JSON) as a browser would get them."""
     import asyncio
 
-    from scraper.serve import make_datasette
+    from scraper.serve.app import make_datasette
 
     name = path.stem
     urls = [

@@ -62,7 +62,7 @@ _EXPORTS = {
     "RefetchSchedule": "records",
     "Release": "records",
     "RobotsDisallowed": "errors",
-    "RunReport": "crawl",
+    "RunReport": "update",
     "ScraperError": "errors",
     "Settings": "records",
     "SiteTemplate": "records",
@@ -72,12 +72,12 @@ _EXPORTS = {
     "body_text": "extract",
     "discover_listing": "discover",
     "extract_release": "extract",
-    "learn_template": "site_template",
+    "learn_template": "extract",
     "load_config": "config",
     "parse_config": "config",
-    "reprocess": "reprocess",
-    "run_update": "crawl",
-    "update": "crawl",
+    "reprocess": "update",
+    "run_update": "update",
+    "update": "update",
 }
 
 

@@ -9,11 +9,12 @@ from typing import Any
 
 import click
 
+from scraper.update.crawl import RunReport, update
+from scraper.update.reprocess import reprocess
+
 from .config import load_config
-from .crawl import RunReport, update
 from .errors import ConfigError, LockedError, ScraperError, StorageError
 from .records import SourceReport
-from .reprocess import reprocess
 from .store import Archive
 
 EXIT_SOURCE_FAILED = 1
@@ -159,7 +160,7 @@ def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
 
     Example: scraper serve --db archive.db --port 8001
     """
-    from .serve import serve
+    from scraper.serve.app import serve
 
     if not Path(db_path).exists():
         _fail(
@@ -190,7 +191,7 @@ def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | Non
 
     Example: scraper demo --db archive.db
     """
-    from .demo import run_demo
+    from scraper.demo.run import run_demo
 
     try:
         result = run_demo(
@@ -204,7 +205,7 @@ def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | Non
         f"crawled in {result.seconds:.1f} s"
     )
     if then_serve:
-        from .serve import serve
+        from scraper.serve.app import serve
 
         click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
         serve(db_path, host="127.0.0.1", port=port)
@@ -217,7 +218,7 @@ def status_command(db_path: str) -> None:
 
     Example: scraper status --db archive.db
     """
-    from .status import format_status
+    from scraper.update.status import format_status
 
     if not Path(db_path).exists():
         _fail(f"{db_path}: no such archive", EXIT_CONFIG)

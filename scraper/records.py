@@ -9,6 +9,7 @@ responses, no clients. Stages:
     extract -> Release (Image, Attachment)
     boilerplate -> SiteTemplate (what one site repeats on its pages)
     crawl   -> SourceReport (what one run did for one source)
+    fetch   -> RobotsTxt (a robots.txt answer the store keeps between runs)
 """
 
 from __future__ import annotations
@@ -270,7 +271,7 @@ class Release:
 class SiteTemplate:
     """What one site repeats across its pages, learned from its stored pages.
 
-    ``blocks`` maps a block fingerprint (see ``scraper.site_template``) to the
+    ``blocks`` maps a block fingerprint (see ``scraper.extract.template``) to the
     share of the learned pages that carry it; a fingerprint at or above
     ``threshold`` is boilerplate on this site.
     """
@@ -310,3 +311,23 @@ class SourceReport:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+# --------------------------------------------------------------------------
+# Politeness state kept between runs
+
+
+@dataclass(frozen=True)
+class RobotsTxt:
+    """A definite robots.txt answer, to keep between runs (the caller decides how long).
+
+    A 2xx carries the file; a 3xx/4xx answer ("no robots.txt": all allowed)
+    has ``text`` "". Unreachable hosts and 5xx are never definite.
+    """
+
+    #: ``scheme://host[:port]/robots.txt`` as requested.
+    url: str
+    status: int
+    text: str
+    #: ISO 8601 UTC time it was fetched.
+    fetched_at: str

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.localsites import SiteServer, serve_sites
+from scraper.demo.sites import SiteServer, serve_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "fixtures" / "sites"

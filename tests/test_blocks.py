@@ -1,12 +1,20 @@
-"""The page walk (scraper.blocks): blocks, link density, flags, hidden text, paths;
-the class words behind the flags (scraper.class_hints)."""
+"""The page walk (scraper.extract.blocks): blocks, link density, flags, hidden text, paths;
+the class words behind the flags (scraper.extract.class_hints)."""
 
 from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import CAPTION, FIGURE, LEAD, NEGATIVE, POSITIVE, join_blocks, segment_page
-from scraper.class_hints import hint_flags
+from scraper.extract.blocks import (
+    CAPTION,
+    FIGURE,
+    LEAD,
+    NEGATIVE,
+    POSITIVE,
+    join_blocks,
+    segment_page,
+)
+from scraper.extract.class_hints import hint_flags
 
 
 def test_walk_makes_blocks_with_link_density_and_flags() -> None:

@@ -1,12 +1,12 @@
-"""Choosing the release's blocks by generic evidence (scraper.boilerplate.select_content)."""
+"""Choosing the release's blocks by generic evidence (extract.boilerplate.select_content)."""
 
 from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import blocks
-from scraper.blocks import FURNITURE, segment_page
-from scraper.boilerplate import select_content
+from scraper.extract import blocks
+from scraper.extract.blocks import FURNITURE, segment_page
+from scraper.extract.boilerplate import select_content
 
 ARTICLE = (
     "<p>Kommunen bygger en ny simhall vid Lövnäs skola. Bygget startar i augusti och "

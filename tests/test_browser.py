@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from search_archive import build_archive
 
-from scraper.serve import build_server
+from scraper.serve.app import build_server
 
 pytestmark = pytest.mark.browser
 

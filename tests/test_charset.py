@@ -1,10 +1,10 @@
-"""scraper.charset.decode_body: åäö survive every path (header, meta, detection, default)."""
+"""scraper.fetch.charset.decode_body: åäö survive every path (header, meta, detection, default)."""
 
 from __future__ import annotations
 
 import pytest
 
-from scraper.charset import decode_body, is_text_type
+from scraper.fetch.charset import decode_body, is_text_type
 
 SWEDISH = "Åtgärder på gång: Västerviks kommun höjer avgiften för äldreomsorg – nu även i år."
 #: ISO-8859-15 has the euro sign where windows-1252 has ¤, and no en dash.

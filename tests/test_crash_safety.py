@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_update_e2e import write_sources
 
-from scraper.localsites import SiteServer
+from scraper.demo.sites import SiteServer
 
 pytestmark = pytest.mark.slow
 

@@ -12,15 +12,17 @@ import pytest
 from feed_samples import ATOM, RSS, SITEMAP, SITEMAP_INDEX
 
 import scraper.discover
-from scraper import feeds, listing_links, listing_urls, pagination
-from scraper.discover import (
+from scraper.demo.sites import path_for_url
+from scraper.discover import feeds, pagination
+from scraper.discover import links as listing_links
+from scraper.discover import urls as listing_urls
+from scraper.discover.listing import (
     detect_format,
     discover_listing,
     find_feeds,
     find_next_page,
     find_release_links,
 )
-from scraper.localsites import path_for_url
 
 # --------------------------------------------------------------------------
 # Realistic listing pages, one per CMS style
@@ -373,7 +375,7 @@ def _walk_listing(site_dir: Path) -> tuple[list[str], int]:
         seen.add(url)
         parts = urlsplit(url)
         file = path_for_url(site_dir / "public", parts.path, parts.query)
-        if file.is_dir():  # as scraper.localsites serves it
+        if file.is_dir():  # as scraper.demo.sites serves it
             file = file / "index.html"
         text = file.read_bytes().decode(info.get("charset", "utf-8"))
         listing = discover_listing(text, url, content_type="text/html")

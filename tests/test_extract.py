@@ -19,11 +19,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from release_page import PAGE, PARAGRAPHS, release_page
 
+from scraper.demo.sites import path_for_url
 from scraper.errors import ExtractError
-from scraper.extract import EXTRACTOR_VERSION, body_text, extract_release
-from scraper.localsites import path_for_url
+from scraper.extract.release import EXTRACTOR_VERSION, body_text, extract_release
+from scraper.extract.template import learn_template
 from scraper.records import SiteTemplate, Source
-from scraper.site_template import learn_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "fixtures" / "sites"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from feed_samples import ATOM, RSS, SITEMAP, SITEMAP_INDEX
 
-from scraper.discover import discover_listing
+from scraper.discover.listing import discover_listing
 
 
 def test_rss_feed() -> None:
@@ -91,7 +91,7 @@ def test_feed_text_that_looks_like_a_url_is_not_fetched() -> None:
 
 
 def test_child_sitemaps_of_pages_tags_and_people_are_not_content() -> None:
-    from scraper.feeds import is_content_sitemap
+    from scraper.discover.feeds import is_content_sitemap
 
     for url in [
         "https://x.se/wp-sitemap-posts-post-1.xml",

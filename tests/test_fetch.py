@@ -21,7 +21,7 @@ import pytest
 from faultserver import FakeTime
 
 from scraper.errors import FetchError, RobotsDisallowed
-from scraper.fetch import Fetcher, RequestRecord, registrable_domain, user_agent
+from scraper.fetch.client import Fetcher, RequestRecord, registrable_domain, user_agent
 from scraper.records import Settings
 
 BASE = Settings(delay=0.0, retries=3, retry_backoff=1.0, host_failure_limit=5)

@@ -1,4 +1,4 @@
-"""scraper.fetch hands text bodies to scraper.charset, and still exports the names it moved.
+"""scraper.fetch hands text bodies to scraper.fetch.charset, and still exports the names it moved.
 
 How bytes become text (BOM, header, meta, detection) is tested in test_charset.py.
 """
@@ -10,8 +10,9 @@ from types import ModuleType
 import httpx
 import pytest
 
-from scraper import charset, fetch, robots, useragent
-from scraper.fetch import Fetcher
+from scraper import fetch
+from scraper.fetch import charset, robots, useragent
+from scraper.fetch.client import Fetcher
 from scraper.records import Settings
 
 SWEDISH = "Åtgärder på gång: Västerviks kommun höjer avgiften för äldreomsorg – nu även i år."

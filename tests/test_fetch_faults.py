@@ -32,7 +32,7 @@ from faultserver import (
 )
 
 from scraper.errors import FetchError, RobotsDisallowed
-from scraper.fetch import Fetcher
+from scraper.fetch.client import Fetcher
 from scraper.records import Page, Settings
 
 SETTINGS = Settings(

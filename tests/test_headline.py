@@ -1,10 +1,10 @@
-"""Title and kind of a release (scraper.headline), through extract_release."""
+"""Title and kind of a release (scraper.extract.headline), through extract_release."""
 
 from __future__ import annotations
 
 from release_page import PARAGRAPHS, release_page
 
-from scraper.extract import extract_release
+from scraper.extract.release import extract_release
 from scraper.records import ListingEntry, Source
 
 

@@ -17,11 +17,11 @@ import httpx
 import pytest
 from conftest import site_dirs
 
-from scraper.crawl import update
-from scraper.demo import fixture_config
-from scraper.localsites import SiteServer, load_site_info, path_for_url
-from scraper.reprocess import reprocess
+from scraper.demo.run import fixture_config
+from scraper.demo.sites import SiteServer, load_site_info, path_for_url
 from scraper.store import Archive
+from scraper.update.crawl import update
+from scraper.update.reprocess import reprocess
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""scraper.inflate on its own: Content-Encoding decoding under a size cap, and the cap itself."""
+"""scraper.fetch.inflate on its own: Content-Encoding decoding under a size cap, and the cap."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from scraper.inflate import BodyError, Inflater, cap_body, too_large
+from scraper.fetch.inflate import BodyError, Inflater, cap_body, too_large
 
 TEXT = ("<p>Västerviks kommun höjer avgiften för äldreomsorg.</p>\n" * 200).encode()
 ROOM = 10 * len(TEXT)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from scraper.listing_links import find_release_links
+from scraper.discover.links import find_release_links
 
 # --------------------------------------------------------------------------
 # Release links: what is and is not a release

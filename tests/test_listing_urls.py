@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.listing_urls import normalize_url
+from scraper.discover.urls import normalize_url
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
-"""Images and attachments of a release (scraper.media), through extract_release."""
+"""Images and attachments of a release (scraper.extract.media), through extract_release."""
 
 from __future__ import annotations
 
 from release_page import PARAGRAPHS, release_page
 
-from scraper.extract import extract_release
+from scraper.extract.release import extract_release
 
 
 def test_images_with_alt_and_caption_but_not_in_body_and_no_logos() -> None:

@@ -1,4 +1,4 @@
-"""scraper.pacing on its own: Retry-After, backoff, gaps, retry statuses, giving a host up.
+"""scraper.fetch.pacing on its own: Retry-After, backoff, gaps, retry statuses, giving a host up.
 
 No sockets and no real sleeping: FakeTime advances a fake clock on every
 wait, the jitter comes from a stub rng, and "requests" are coroutines that
@@ -19,7 +19,7 @@ import pytest
 from faultserver import FakeTime
 
 from scraper.errors import FetchError
-from scraper.pacing import (
+from scraper.fetch.pacing import (
     RETRY_STATUSES,
     AttemptFailed,
     Pacer,
@@ -28,8 +28,8 @@ from scraper.pacing import (
     retry_after,
     status_reason,
 )
+from scraper.fetch.robots import RobotsRules
 from scraper.records import Settings
-from scraper.robots import RobotsRules
 
 AGENT = "scraper/0.1.0 (+https://example.org/scraper)"
 NOW = datetime(2026, 11, 27, 14, 37, tzinfo=UTC)

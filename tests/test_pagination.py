@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.pagination import find_next_page
+from scraper.discover.pagination import find_next_page
 
 # --------------------------------------------------------------------------
 # Pagination styles

@@ -1,11 +1,11 @@
-"""Published and updated dates of a release (scraper.release_dates), through extract_release."""
+"""Published and updated dates of a release (extract.release_dates), through extract_release."""
 
 from __future__ import annotations
 
 import pytest
 from release_page import PARAGRAPHS, release_page
 
-from scraper.extract import extract_release
+from scraper.extract.release import extract_release
 from scraper.records import ListingEntry
 
 

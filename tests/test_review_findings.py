@@ -2,7 +2,7 @@
 
 Each test states what must hold; a failing test is a bug that is still there.
 The sites are small synthetic ones written to tmp_path and served by
-scraper.localsites.SiteServer (or tests/faultserver.FaultServer) on 127.0.0.1.
+scraper.demo.sites.SiteServer (or tests/faultserver.FaultServer) on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from faultserver import Conditional, FaultServer, Redirect, Respond
 
-from scraper.crawl import update
-from scraper.demo import fixture_config
-from scraper.localsites import SiteInfo, SiteServer, path_for_url
+from scraper.demo.run import fixture_config
+from scraper.demo.sites import SiteInfo, SiteServer, path_for_url
 from scraper.records import Config, Settings, Source
-from scraper.reprocess import reprocess
 from scraper.store import Archive
+from scraper.update.crawl import update
+from scraper.update.reprocess import reprocess
 
 _WORDS = (
     "och att det som en på är av för med till den har de inte om ett men var så när kan man "

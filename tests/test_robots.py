@@ -1,12 +1,12 @@
-"""scraper.robots on its own: what each robots.txt answer lets us fetch, and how slowly."""
+"""scraper.fetch.robots on its own: what each robots.txt answer lets us fetch, and how slowly."""
 
 from __future__ import annotations
 
 import pytest
 
+from scraper.fetch.robots import RobotsRules, RobotsTxt, is_definite
+from scraper.fetch.useragent import user_agent
 from scraper.records import Settings
-from scraper.robots import RobotsRules, RobotsTxt, is_definite
-from scraper.useragent import user_agent
 
 #: What we send: "scraper/<version> (+<contact>)".
 AGENT = user_agent(Settings())

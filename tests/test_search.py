@@ -10,7 +10,8 @@ import pytest
 import sqlite_utils
 from search_archive import build_archive
 
-from scraper.search import (
+from scraper.store import Archive
+from scraper.store.search import (
     FTS_TABLE,
     build_match_query,
     ensure_search_index,
@@ -19,7 +20,6 @@ from scraper.search import (
     stem_document,
     stem_word,
 )
-from scraper.store import Archive
 
 TODAY = date(2026, 11, 27)
 

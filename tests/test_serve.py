@@ -15,10 +15,10 @@ import pytest
 from datasette.app import Datasette
 from search_archive import SOURCES, build_archive
 
-from scraper.datasette_plugin import diff_segments, render_diff
 from scraper.errors import StorageError
-from scraper.metadata import CANNED_QUERIES, TABLES
-from scraper.serve import build_server, make_datasette
+from scraper.serve.app import build_server, make_datasette
+from scraper.serve.metadata import CANNED_QUERIES, TABLES
+from scraper.serve.plugin import diff_segments, render_diff
 
 TODAY = date.today()  # the "last weeks" queries use SQLite's date('now')
 
@@ -369,7 +369,7 @@ def test_real_server_answers_a_search(server: str) -> None:
 
 
 def test_release_document_drops_non_web_urls() -> None:
-    from scraper.datasette_plugin import release_document
+    from scraper.serve.plugin import release_document
 
     document = release_document(
         {"url": "javascript:alert(1)", "body": "Ett.\n\nTvå."},

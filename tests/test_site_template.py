@@ -1,4 +1,4 @@
-"""The learned site template (scraper.site_template): fingerprints, shares, slots, drops."""
+"""The learned site template (scraper.extract.template): fingerprints, shares, slots, drops."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import segment_page
+from scraper.extract.blocks import segment_page
+from scraper.extract.template import learn_template, page_blocks, template_drops
 from scraper.records import SiteTemplate
-from scraper.site_template import learn_template, page_blocks, template_drops
 
 NOW = "2026-11-27T00:00:00Z"
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from scraper.status import format_status, stale_warning
+from scraper.update.status import format_status, stale_warning
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import SITES
 
 from scraper.cli import cli
-from scraper.localsites import SiteServer
+from scraper.demo.sites import SiteServer
 from scraper.store import Archive
 
 
@@ -95,7 +95,7 @@ def test_seed_release_is_found_by_search(crawled) -> None:
     result, db, _, _ = crawled
     assert result.exit_code == 0, result.output
     with Archive(db) as archive:
-        from scraper.search import build_match_query
+        from scraper.store.search import build_match_query
 
         hits = archive.db.execute(
             "SELECT r.title, r.kind, r.published FROM releases_fts f JOIN releases r "

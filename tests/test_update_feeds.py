@@ -7,10 +7,10 @@ from pathlib import Path
 
 from conftest import SITES
 
-from scraper.crawl import update
-from scraper.localsites import SiteServer, load_site_info
+from scraper.demo.sites import SiteServer, load_site_info
 from scraper.records import Config, Settings, Source
 from scraper.store import Archive
+from scraper.update.crawl import update
 
 
 def expected_by_path(site: str) -> dict[str, dict]:

@@ -6,17 +6,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .crawl import Progress, RunReport, update
-from .localsites import SiteServer, serve_sites
-from .records import Config, Settings, Source
-from .store import Archive
+from scraper.records import Config, Settings, Source
+from scraper.store import Archive
+from scraper.update.crawl import Progress, RunReport, update
+
+from .sites import SiteServer, serve_sites
 
 __all__ = ["DemoResult", "default_sites_dir", "fixture_config", "run_demo"]
 
 
 def default_sites_dir() -> Path:
     """``fixtures/sites`` of the source checkout this package runs from."""
-    return Path(__file__).resolve().parent.parent / "fixtures" / "sites"
+    return Path(__file__).resolve().parents[2] / "fixtures" / "sites"
 
 
 def fixture_config(servers: list[SiteServer]) -> Config:

@@ -10,9 +10,10 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.dates import normalize_datetime
-from scraper.listing_text import clean_text, kind_from_label, kind_from_title
-from scraper.listing_urls import base_url, normalize_url
 from scraper.records import Listing, ListingEntry
+
+from .text import clean_text, kind_from_label, kind_from_title
+from .urls import base_url, normalize_url
 
 __all__ = [
     "FEED_TYPES",

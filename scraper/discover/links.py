@@ -16,16 +16,17 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.dates import date_from_url, normalize_datetime, parse_date, parse_labelled_dates
-from scraper.furniture import FURNITURE_WORDS, class_words, is_furniture
-from scraper.listing_text import clean_text, kind_from_label, kind_from_title, node_text
-from scraper.listing_urls import (
+from scraper.records import ListingEntry
+
+from .furniture import FURNITURE_WORDS, class_words, is_furniture
+from .text import clean_text, kind_from_label, kind_from_title, node_text
+from .urls import (
     base_url,
     is_release_url,
     listing_base_path,
     normalize_url,
     same_site,
 )
-from scraper.records import ListingEntry
 
 __all__ = ["find_release_links", "find_release_links_in_tree"]
 

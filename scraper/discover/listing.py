@@ -13,11 +13,12 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.feeds import find_feeds, find_feeds_in_tree, parse_feed, parse_sitemap
-from scraper.listing_links import find_release_links, find_release_links_in_tree
-from scraper.listing_urls import normalize_url
-from scraper.pagination import find_next_page, find_next_page_in_tree
 from scraper.records import Listing
+
+from .feeds import find_feeds, find_feeds_in_tree, parse_feed, parse_sitemap
+from .links import find_release_links, find_release_links_in_tree
+from .pagination import find_next_page, find_next_page_in_tree
+from .urls import normalize_url
 
 __all__ = [
     "detect_format",

@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.furniture import class_words
-from scraper.listing_text import clean_text, node_text
-from scraper.listing_urls import (
+from .furniture import class_words
+from .text import clean_text, node_text
+from .urls import (
     PAGE_KEYS,
     PAGE_PATH_RE,
     base_url,

@@ -2,10 +2,10 @@
 
 A *block* is a run of text owned by one block-level element, in document
 order, with its link density, structural path and the furniture evidence
-(``FURNITURE`` ... ``CAPTION`` flags, ``scraper.class_hints``) of its ancestors.
+(``FURNITURE`` ... ``CAPTION`` flags, ``scraper.extract.class_hints``) of its ancestors.
 The same walk collects the images, document links, tag/category links and
 <time> elements met on the way, so that extraction needs no second pass.
-``scraper.boilerplate`` chooses among the blocks; ``scraper.extract`` reads the rest.
+``scraper.extract.boilerplate`` chooses among the blocks; ``scraper.extract`` reads the rest.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import selectors as sel
-from scraper.class_hints import (
+from . import selectors as sel
+from .class_hints import (
     CAPTION,
     FIGURE,
     FURNITURE,

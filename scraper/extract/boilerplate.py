@@ -1,9 +1,9 @@
 """Boilerplate removal: which blocks of a page are the release.
 
-A page is walked once into blocks (``scraper.blocks.segment_page``). Two
+A page is walked once into blocks (``scraper.extract.blocks.segment_page``). Two
 layers decide which blocks are the release:
 
-1. *What this site repeats* (``scraper.site_template``): blocks whose text or
+1. *What this site repeats* (``scraper.extract.template``): blocks whose text or
    structural place the site's learned template marks as repeated are
    dropped before the choice below (``template_drops``).
 2. *What any site repeats* (``select_content``, this module): furniture tags
@@ -24,8 +24,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from scraper import selectors as sel
-from scraper.blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, POSITIVE, Block, Segmented
+from . import selectors as sel
+from .blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, POSITIVE, Block, Segmented
 
 __all__ = ["Selection", "main_container", "select_content"]
 

@@ -1,8 +1,8 @@
 """Class, id and role words of an element -> furniture evidence flags (pure, cached).
 
-The page walk (``scraper.blocks``) gives every block element the flags below;
+The page walk (``scraper.extract.blocks``) gives every block element the flags below;
 blocks inherit their ancestors'. The words themselves are data in
-``scraper.selectors``.
+``scraper.extract.selectors``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from scraper import selectors as sel
+from . import selectors as sel
 
 __all__ = [
     "CAPTION",

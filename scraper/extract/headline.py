@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from scraper import selectors as sel
-from scraper.blocks import FURNITURE, NEGATIVE, POSITIVE, Segmented
 from scraper.dates import parse_date
-from scraper.page_head import PageHead
 from scraper.records import ListingEntry, Source
+
+from . import selectors as sel
+from .blocks import FURNITURE, NEGATIVE, POSITIVE, Segmented
+from .page_head import PageHead
 
 __all__ = ["find_kind", "find_title", "release_tags"]
 

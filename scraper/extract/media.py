@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from scraper import selectors as sel
-from scraper.blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, Segmented
 from scraper.records import Attachment, Image
+
+from . import selectors as sel
+from .blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, Segmented
 
 __all__ = ["find_attachments", "find_images"]
 

@@ -1,13 +1,13 @@
 """HTML -> Release (pure: no network, no clock).
 
-One parse, one walk (``scraper.blocks.segment_page``), then:
+One parse, one walk (``scraper.extract.blocks.segment_page``), then:
 
-* body: the blocks ``scraper.boilerplate.select_content`` keeps, minus what
-  the site's learned template repeats (``scraper.site_template``), minus the
+* body: the blocks ``scraper.extract.boilerplate.select_content`` keeps, minus what
+  the site's learned template repeats (``scraper.extract.template``), minus the
   title, the lead, date and label lines;
-* title and kind (``scraper.headline``), dates (``scraper.release_dates``),
-  images and attachments (``scraper.media``) from the head metadata
-  (``scraper.page_head``) and the blocks around the title and the body; the
+* title and kind (``scraper.extract.headline``), dates (``scraper.extract.release_dates``),
+  images and attachments (``scraper.extract.media``) from the head metadata
+  (``scraper.extract.page_head``) and the blocks around the title and the body; the
   lead and the language here.
 
 ``body_text`` is the same body with no site knowledge at all: the entry
@@ -21,15 +21,16 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import FURNITURE, LEAD, NEGATIVE, Segmented, join_blocks, segment_page
-from scraper.boilerplate import select_content
 from scraper.errors import ExtractError
-from scraper.headline import find_kind, find_title, release_tags
-from scraper.media import find_attachments, find_images
-from scraper.page_head import PageHead, read_head
 from scraper.records import ListingEntry, Release, SiteTemplate, Source
-from scraper.release_dates import date_from_selector, find_dates
-from scraper.site_template import template_drops
+
+from .blocks import FURNITURE, LEAD, NEGATIVE, Segmented, join_blocks, segment_page
+from .boilerplate import select_content
+from .headline import find_kind, find_title, release_tags
+from .media import find_attachments, find_images
+from .page_head import PageHead, read_head
+from .release_dates import date_from_selector, find_dates
+from .template import template_drops
 
 __all__ = ["EXTRACTOR_VERSION", "body_text", "extract_release"]
 
@@ -161,7 +162,7 @@ def extract_release(
 ) -> Release:
     """Extract the release a page holds.
 
-    :param template: what the page's site repeats (``scraper.site_template.learn_template``);
+    :param template: what the page's site repeats (``scraper.extract.template.learn_template``);
         without one, only generic evidence removes boilerplate.
     :param source: the page's source: its ``default_kind`` and extraction overrides
         (``body_selector``, ``drop_selectors``, ``date_selector``) are applied.

@@ -12,12 +12,13 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import selectors as sel
-from scraper.blocks import Segmented
 from scraper.dates import date_from_url, normalize_datetime, parse_date, parse_labelled_dates
 from scraper.errors import ExtractError
-from scraper.page_head import PageHead
 from scraper.records import ListingEntry
+
+from . import selectors as sel
+from .blocks import Segmented
+from .page_head import PageHead
 
 __all__ = ["date_from_selector", "find_dates"]
 

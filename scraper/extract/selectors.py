@@ -3,7 +3,7 @@
 Nothing here names one site. Every entry is evidence that holds across sites
 (HTML semantics, the class vocabularies of common CMSs: Sitevision,
 Episerver/Optimizely, WordPress, newsroom platforms), grouped by concept.
-The page walk (``scraper.blocks``), ``scraper.boilerplate`` and the field finders
+The page walk (``scraper.extract.blocks``), ``scraper.extract.boilerplate`` and the field finders
 of ``scraper.extract`` read these constants; tuning extraction mostly means
 editing this file.
 """

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.blocks import Segmented, segment_page
 from scraper.records import SiteTemplate
+
+from .blocks import Segmented, segment_page
 
 __all__ = ["BlockPrint", "block_prints", "learn_template", "page_blocks", "template_drops"]
 

@@ -6,17 +6,17 @@
         page = await fetcher.fetch(url, delay=source.delay, etag=etag, site=source.url)
 
 robots.txt is fetched once per host per Fetcher (it counts as a request to
-the host) and honoured; scraper.robots says what each answer means. Requests
-are paced and retried per host by scraper.pacing: one at a time per host,
+the host) and honoured; scraper.fetch.robots says what each answer means. Requests
+are paced and retried per host by scraper.fetch.pacing: one at a time per host,
 ``max(delay, Crawl-delay)`` apart, at most ``settings.concurrency`` in flight,
 retries with backoff or after Retry-After, a failing host given up for the run.
 Every attempt has connect / read timeouts (httpx) and a total timeout
 (``asyncio.timeout``). Cookies are kept per host for the run (Sitevision load
 balancers answer 307 forever to a client without them). Redirects are followed
 by hand (robots and pacing apply to each hop) and must stay on the site's
-registrable domain. Bodies are streamed and decompressed (scraper.inflate),
+registrable domain. Bodies are streamed and decompressed (scraper.fetch.inflate),
 capped at ``settings.max_bytes`` after decompression, and decoded to text
-without mojibake (scraper.charset).
+without mojibake (scraper.fetch.charset).
 """
 
 from __future__ import annotations
@@ -33,16 +33,17 @@ from types import TracebackType
 
 import httpx
 
+from scraper.errors import FetchError, RobotsDisallowed
+from scraper.records import Page, Settings
+from scraper.timestamps import format_timestamp
+
 from .charset import Decoded, decode_body, is_text_type
-from .errors import FetchError, RobotsDisallowed
 from .inflate import BodyError, Inflater, cap_body, too_large
 from .pacing import AttemptFailed, Pacer, Response, status_reason
-from .records import Page, Settings
 from .robots import ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, RobotsRules, RobotsTxt, is_definite
-from .timestamps import format_timestamp
 from .useragent import CONTACT_URL, user_agent
 
-# Some names live in scraper.charset, scraper.robots and scraper.useragent now;
+# Some names live in scraper.fetch.charset, scraper.fetch.robots and scraper.fetch.useragent now;
 # they stay importable from here, where callers found them first.
 __all__ = [
     "CONTACT_URL",

@@ -26,8 +26,9 @@ from http import HTTPStatus
 
 import httpx
 
-from .errors import FetchError
-from .records import Settings
+from scraper.errors import FetchError
+from scraper.records import Settings
+
 from .robots import RobotsRules
 
 __all__ = [

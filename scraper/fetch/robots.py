@@ -14,27 +14,13 @@ from dataclasses import dataclass
 
 from protego import Protego
 
+from scraper.records import RobotsTxt
+
 __all__ = ["ROBOTS_MAX_BYTES", "ROBOTS_MAX_REDIRECTS", "RobotsRules", "RobotsTxt", "is_definite"]
 
 #: Google reads the first 500 KiB of a robots.txt and ignores the rest.
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_MAX_REDIRECTS = 5
-
-
-@dataclass(frozen=True)
-class RobotsTxt:
-    """A definite robots.txt answer, to keep between runs (the caller decides how long).
-
-    A 2xx carries the file; a 3xx/4xx answer ("no robots.txt": all allowed)
-    has ``text`` "". Unreachable hosts and 5xx are never definite.
-    """
-
-    #: ``scheme://host[:port]/robots.txt`` as requested.
-    url: str
-    status: int
-    text: str
-    #: ISO 8601 UTC time it was fetched.
-    fetched_at: str
 
 
 def is_definite(status: int) -> bool:

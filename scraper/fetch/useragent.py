@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from .records import Settings
+from scraper.records import Settings
 
 __all__ = ["CONTACT_URL", "user_agent"]
 

@@ -24,8 +24,9 @@ import uvicorn
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from . import datasette_plugin
-from .errors import StorageError
+from scraper.errors import StorageError
+
+from . import plugin as datasette_plugin
 from .metadata import build_metadata
 
 __all__ = ["DEFAULT_SETTINGS", "build_server", "database_name", "make_datasette", "serve"]

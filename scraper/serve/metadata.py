@@ -2,7 +2,7 @@
 
 ``build_metadata(database)`` returns the metadata dictionary keyed by the
 database's name, so any file name works (``archive.db`` -> ``archive``).
-Canned queries call SQL functions that ``scraper.datasette_plugin`` registers
+Canned queries call SQL functions that ``scraper.serve.plugin`` registers
 on the archive's connections (``swedish_match``, ``atom_time``).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .search import rank_expression
+from scraper.store.search import rank_expression
 
 __all__ = ["CANNED_QUERIES", "TABLES", "build_metadata"]
 

@@ -1,12 +1,12 @@
 """The archive's Datasette plugin: Swedish search, Atom feeds and the release page.
 
-Registered by ``scraper.serve.make_datasette``. It acts only on the databases
+Registered by ``scraper.serve.app.make_datasette``. It acts only on the databases
 listed in the metadata's ``plugins.scraper.databases`` (see
-``scraper.metadata.build_metadata``):
+``scraper.serve.metadata.build_metadata``):
 
 - ``asgi_wrapper``: every request but GET/HEAD/OPTIONS is refused (405).
 - ``prepare_connection``: SQL functions ``swedish_match(q)`` (a user query to an
-  FTS5 expression, see ``scraper.search``) and ``atom_time(value, fallback)``;
+  FTS5 expression, see ``scraper.store.search``) and ``atom_time(value, fallback)``;
   ``escape_fts`` replaced by ``swedish_match`` so the table search box
   (``/<db>/releases?_search=...``) matches like the ``search`` canned query;
   ``PRAGMA query_only`` so nothing can write through Datasette.
@@ -33,7 +33,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
-from .search import build_match_query
+from scraper.store.search import build_match_query
 
 __all__ = [
     "atom_time",

@@ -6,9 +6,15 @@ crawlstate.py  runs, request log, sources, frontier, HTTP validators, robots.txt
 pages.py       raw pages (immutable, bodies stored once) and site templates
 releases.py    releases, revisions, URLs, media, history events
 reports.py     per-source health, counts, storage figures
+search.py      the Swedish full-text index (stems, FTS5, triggers) and its query language
+
+Takes and gives records (``Release``, ``Page``, ``SiteTemplate``, ``RobotsTxt``,
+...) and plain rows; never imports fetching, discovery, extraction, the update
+run or serving.
 """
 
-from ..timestamps import utc_now
+from scraper.timestamps import utc_now
+
 from .archive import Archive
 from .releases import SaveOutcome
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..errors import LockedError, StorageError
+from scraper.errors import LockedError, StorageError
+
 from .crawlstate import CrawlState
 from .pages import PageStore
 from .releases import ReleaseStore

@@ -10,9 +10,8 @@ from typing import Any
 
 import sqlite_utils
 
-from ..fetch import RobotsTxt
-from ..records import ListingEntry, Page, Source
-from ..timestamps import shift
+from scraper.records import ListingEntry, Page, RobotsTxt, Source
+from scraper.timestamps import shift
 
 
 class CrawlState:

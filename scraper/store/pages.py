@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import sqlite_utils
 import zstandard
 
-from ..errors import StorageError
-from ..records import Page, SiteTemplate
+from scraper.errors import StorageError
+from scraper.records import Page, SiteTemplate
+
 from .crawlstate import put_validators
 
 _COMPRESSOR = zstandard.ZstdCompressor(level=10)

@@ -8,10 +8,11 @@ from typing import Any
 import sqlite_utils
 import zstandard
 
-from .. import search
-from ..diff import word_diff
-from ..records import RefetchSchedule, Release
-from ..timestamps import days_between, format_timestamp, parse_timestamp
+from scraper.diff import word_diff
+from scraper.records import RefetchSchedule, Release
+from scraper.timestamps import days_between, format_timestamp, parse_timestamp
+
+from . import search
 
 #: What save_release did: "new", "changed" (a revision was kept),
 #: "updated" (same publication, new extraction), "unchanged".

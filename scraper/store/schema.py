@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .. import search
+from . import search
 
 SCHEMA_VERSION = 1
 

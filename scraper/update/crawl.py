@@ -17,15 +17,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
-from .extract import EXTRACTOR_VERSION, extract_release
-from .fetch import Fetcher, RequestRecord
-from .listing_urls import trusted_canonical
-from .records import Config, Page, SiteTemplate, Source, SourceReport
+from scraper.discover.urls import trusted_canonical
+from scraper.errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
+from scraper.extract.release import EXTRACTOR_VERSION, extract_release
+from scraper.extract.template import learn_template
+from scraper.fetch.client import Fetcher, RequestRecord
+from scraper.records import Config, Page, SiteTemplate, Source, SourceReport
+from scraper.store import Archive
+from scraper.timestamps import parse_timestamp, shift, utc_now
+
 from .reprocess import reextract_page
-from .site_template import learn_template
-from .store import Archive
-from .timestamps import parse_timestamp, shift, utc_now
 from .walk import KnownUrls, ListingWalk
 
 __all__ = ["RunReport", "run_update", "update"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .errors import ExtractError
-from .extract import EXTRACTOR_VERSION, extract_release
-from .listing_urls import trusted_canonical
-from .records import Config, SiteTemplate, Source
-from .site_template import learn_template
-from .store import Archive, SaveOutcome
-from .timestamps import utc_now
+from scraper.discover.urls import trusted_canonical
+from scraper.errors import ExtractError
+from scraper.extract.release import EXTRACTOR_VERSION, extract_release
+from scraper.extract.template import learn_template
+from scraper.records import Config, SiteTemplate, Source
+from scraper.store import Archive, SaveOutcome
+from scraper.timestamps import utc_now
 
 __all__ = ["reextract_page", "reprocess"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .timestamps import parse_timestamp
+from scraper.timestamps import parse_timestamp
 
 __all__ = ["format_status", "stale_warning"]
 

@@ -6,11 +6,11 @@ from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .discover import discover_listing
-from .feeds import is_content_sitemap
-from .listing_urls import is_release_url, same_site
-from .records import Listing, ListingEntry, Page, Source
-from .store import Archive
+from scraper.discover.feeds import is_content_sitemap
+from scraper.discover.listing import discover_listing
+from scraper.discover.urls import is_release_url, same_site
+from scraper.records import Listing, ListingEntry, Page, Source
+from scraper.store import Archive
 
 __all__ = ["KnownUrls", "ListingWalk", "Tally"]
 
