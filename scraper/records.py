@@ -288,6 +288,16 @@ class SiteTemplate:
             return frozenset()
         return frozenset(fp for fp, share in self.blocks if share >= self.threshold)
 
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of what extraction takes from the template (``repeated()``).
+
+        Two templates with the same fingerprint extract every page alike: a
+        release extracted under another fingerprint is due for re-extraction.
+        """
+        payload = "\n".join(sorted(self.repeated()))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
 
 # --------------------------------------------------------------------------
 # Reporting

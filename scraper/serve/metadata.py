@@ -256,6 +256,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "stems": "Sökkolumn: orden stammade och utan diakritiska tecken",
             "redirect_away_since": "När sidan först sågs skicka vidare till listan eller "
             "startsidan (tom när den svarar som vanligt)",
+            "template_hash": "Fingeravtryck av webbplatsens inlärda mall när texten extraherades",
         },
     },
     "release_urls": {

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,17 @@ class Archive(CrawlState, PageStore, ReleaseStore, Reports):
         except Exception as exc:  # sqlite3.DatabaseError: not a database, disk full ...
             raise StorageError(f"{self.path}: cannot open the archive: {exc}") from exc
         self._lock_file: Any = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one transaction (nested: a savepoint).
+
+        What the update run writes for one step (a listing page's entries and
+        the walk's resume point; a fetched page and its frontier entry) either
+        all lands or none of it does, however the process dies.
+        """
+        with self.db.atomic():
+            yield
 
     # -- locking
 

@@ -89,6 +89,7 @@ class ReleaseStore:
         revise: bool = True,
         seen: bool = True,
         aliases: tuple[str, ...] = (),
+        template_hash: str | None = None,
     ) -> tuple[int, SaveOutcome]:
         """Insert or update one release and its images and attachments, atomically.
 
@@ -99,7 +100,8 @@ class ReleaseStore:
         With ``revise=False`` (the same raw page run through a newer extractor)
         a different result updates the release in place without a revision.
         ``seen=False`` (re-extraction without a fetch) leaves the seen and
-        fetched times alone.
+        fetched times alone. ``template_hash`` is the fingerprint of the site
+        template the release was extracted under.
         Returns (release id, outcome).
         """
         # The URLs it was fetched at first: a canonical link is the site's claim,
@@ -112,6 +114,7 @@ class ReleaseStore:
                 if existing:
                     break
             fields = self._release_fields(release, page_id, extractor_version)
+            fields["template_hash"] = template_hash
             if existing is None:
                 cursor = self.db.execute(
                     # Every release enters through a listing, feed or sitemap.

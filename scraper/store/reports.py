@@ -91,6 +91,15 @@ class Reports:
             params.append(since)
         return [tuple(row) for row in self.db.execute(sql + " ORDER BY id", params).fetchall()]
 
+    def pages_extracted_under_another_template(self, source: str, fingerprint: str) -> list[int]:
+        """Stored pages of ``source``'s releases extracted under a template other than this one."""
+        rows = self.db.execute(
+            "SELECT page_id FROM releases WHERE source = ? AND page_id IS NOT NULL "
+            "AND (template_hash IS NULL OR template_hash != ?) ORDER BY id",
+            [source, fingerprint],
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def storage_figures(self) -> dict[str, int]:
         """Bytes used by raw pages (compressed and not) and extracted text."""
         raw = self.db.execute(

@@ -81,6 +81,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "page_id": int,
             "stems": str,
             "redirect_away_since": str,
+            "template_hash": str,
         },
         "pk": "id",
         "foreign_keys": [("source", "sources", "id"), ("page_id", "pages", "id")],

@@ -215,7 +215,13 @@ class _Job:
         known = self.archive.known_urls(source.id)
         # The walk puts what it finds in the frontier page by page; a URL already
         # there (even one given up) is not news that keeps the walk going.
-        walk = ListingWalk(archive=self.archive, fetch=self._fetch, full=self.full, now=self.now)
+        walk = ListingWalk(
+            archive=self.archive,
+            fetch=self._fetch,
+            full=self.full,
+            now=self.now,
+            anomaly=self._anomaly,
+        )
         own = known | self.archive.frontier_urls(source.id)
         await walk.new_entries(source, KnownUrls(own, self.archive), tally)
         queue = self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)
@@ -235,10 +241,38 @@ class _Job:
             page_id = await self._fetch_release(source, url, tally, known=True)
             if page_id is not None:
                 page_ids.append(page_id)
-        if page_ids:
-            template = self._learn(source, page_ids)
-            for page_id in dict.fromkeys(page_ids):
-                self._extract_and_save(source, page_id, template, tally)
+        page_ids = self._newest_per_url(page_ids)
+        template = self._learn(source, page_ids) if page_ids else None
+        for page_id in page_ids:
+            self._extract_and_save(source, page_id, template, tally)
+        self._settle(source, template)
+
+    def _newest_per_url(self, page_ids: list[int]) -> list[int]:
+        """One page per requested URL, the newest: a page stored before a kill and
+        fetched again after it is one page of one release, not two."""
+        newest: dict[str, int] = {}
+        for page_id in sorted(set(page_ids)):
+            newest[self.archive.page_url(page_id)] = page_id
+        return sorted(newest.values())
+
+    def _settle(self, source: Source, template: SiteTemplate | None) -> None:
+        """Re-extract, from their stored pages, releases extracted under another template.
+
+        The template is learned again whenever new pages come in; a release
+        extracted under an earlier one (a run killed part-way, a small first
+        sample) would otherwise keep that extraction for as long as its page
+        answers 304. No request is made.
+        """
+        template = template or self.archive.load_template(source.id)
+        if template is None:
+            return
+        for page_id in self.archive.pages_extracted_under_another_template(
+            source.id, template.fingerprint
+        ):
+            self._reextract(source, page_id, template)
+
+    def _anomaly(self, source: Source, url: str, reason: str) -> None:
+        self._log(source, url, "listing", outcome="anomaly", error=reason)
 
     # ------------------------------------------------------------------ fetching
 
@@ -304,8 +338,9 @@ class _Job:
                 self.archive.note_attempt(url, error="empty page")
             self._log_page(source, url, "release", page, "failed", "empty page")
             return None
-        page_id = self.archive.save_page(page, source=source.id, run_id=self.run_id)
-        self.archive.dequeue(url)
+        with self.archive.transaction():  # stored and off the frontier, or neither
+            page_id = self.archive.save_page(page, source=source.id, run_id=self.run_id)
+            self.archive.dequeue(url)
         self._log_page(source, url, "release", page, "fetched")
         return page_id
 
@@ -369,15 +404,16 @@ class _Job:
             self.archive.release_page_ids(source.id, limit=TEMPLATE_SAMPLE)
         )
         for page_id in page_ids[:TEMPLATE_SAMPLE]:
-            release = self.archive.release_for_url(self.archive.page_url(page_id))
-            pages[release["id"] if release else ("new", page_id)] = page_id
+            url = self.archive.page_url(page_id)
+            release = self.archive.release_for_url(url)
+            pages[release["id"] if release else ("new", url)] = page_id
         html = [self.archive.page_html(page_id) for page_id in pages.values()]
         template = learn_template(source.id, html, now=self.now())
         self.archive.save_template(template)
         return template
 
     def _extract_and_save(
-        self, source: Source, page_id: int, template: SiteTemplate, tally: _Tally
+        self, source: Source, page_id: int, template: SiteTemplate | None, tally: _Tally
     ) -> None:
         final_url, html = self.archive.page_html(page_id)
         fetched_url = self.archive.page_url(page_id)
@@ -418,6 +454,7 @@ class _Job:
             now=self.now(),
             revise=not same_body,
             aliases=(final_url,),
+            template_hash=template.fingerprint if template is not None else None,
         )
         # Only now is the page safely stored as a release: from here on a 304 may
         # stand for it (a page whose extraction failed is fetched whole again).
@@ -430,7 +467,7 @@ class _Job:
             tally.unchanged += 1
         self._log(source, fetched_url, "extract", outcome=outcome)
 
-    def _reextract(self, source: Source, page_id: int, template: SiteTemplate) -> None:
+    def _reextract(self, source: Source, page_id: int, template: SiteTemplate | None) -> None:
         reextract_page(
             self.archive,
             source_id=source.id,

@@ -57,6 +57,7 @@ def reextract_page(
         now=now,
         revise=False,
         seen=False,
+        template_hash=template.fingerprint if template is not None else None,
     )
     return outcome
 

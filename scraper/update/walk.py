@@ -12,7 +12,17 @@ from scraper.discover.urls import is_release_url, same_site
 from scraper.records import Listing, ListingEntry, Page, Source
 from scraper.store import Archive
 
-__all__ = ["KnownUrls", "ListingWalk", "Tally"]
+__all__ = ["WALK_INVARIANT", "KnownUrls", "ListingWalk", "Tally"]
+
+#: When a listing walk may stop (README, "Running it from cron"; tests/test_walk.py).
+WALK_INVARIANT = (
+    "A listing walk ends at the end of the listing (no next page, a page seen before, "
+    "or max_pages), or at a page holding nothing new when the walk before it completed. "
+    "A walk that did not complete (failed, killed, interrupted) leaves its resume point, "
+    "the last listing page whose entries are stored, and the next walk reads the first "
+    "page in full, jumps to that point once a page holds nothing new, and goes on to the "
+    "end of the listing; the first page's validators are saved only by a completed walk."
+)
 
 
 class Tally(Protocol):
@@ -50,6 +60,8 @@ class ListingWalk:
     #: Walk every listing page, ignore validators and the feed.
     full: bool
     now: Callable[[], str]
+    #: Records something odd about a listing page (source, URL, reason) in the run's log.
+    anomaly: Callable[[Source, str, str], None]
     _seen: set[str] = field(default_factory=set)
 
     async def new_entries(
@@ -60,10 +72,12 @@ class ListingWalk:
         When the listing announced a feed, later runs read the feed first: one
         conditional request answers "nothing new" (304) or names the new
         releases; only a feed with no known entry at all (a gap longer than
-        the feed) sends the walk back to the listing pages.
+        the feed) sends the walk back to the listing pages, and so does a
+        listing walk that has not completed (the feed shows only the newest).
         """
         feed_url = None if self.full else self.archive.source_feed(source.id)
-        if feed_url and feed_url != source.url:
+        walk_open = self.archive.listing_resume(source.id) is not None
+        if feed_url and feed_url != source.url and not walk_open:
             fresh = await self._discover_from_feed(source, feed_url, known, tally)
             if fresh is not None:
                 return fresh
@@ -96,59 +110,70 @@ class ListingWalk:
     async def _walk_listing(
         self, source: Source, known: Container[str], tally: Tally
     ) -> list[ListingEntry]:
-        """Walk the listing pages until one holds nothing new (or max_pages).
+        """Walk the listing pages; see WALK_INVARIANT for when the walk may stop.
 
-        A walk that fails part-way notes the page it failed at: the next run,
-        once its own walk has nothing new, goes on from there, so releases
-        behind an unchanged first page are not lost. The first page's
-        validators are kept only after a walk that read every page it meant to.
+        The open walk's resume point is the last listing page whose entries
+        are stored: it is written in the same transaction as that page's
+        entries, so a walk that fails, is killed or is interrupted anywhere
+        leaves it behind, and it is cleared only when a walk completes.
         """
         found: dict[str, ListingEntry] = {}
         url: str | None = source.url
+        # An earlier walk that did not complete: this one goes to the end.
         resume = None if self.full else self.archive.listing_resume(source.id)
+        must_finish = self.full or resume is not None
         seen_pages: set[str] = set()
         first_page: Page | None = None
-        while url and len(seen_pages) < source.max_pages and url not in seen_pages:
+        while url and url not in seen_pages:
+            if len(seen_pages) >= source.max_pages:
+                self.anomaly(source, url, f"listing walk stopped at max_pages={source.max_pages}")
+                break
             first = not seen_pages
             seen_pages.add(url)
+            # Validators of the first page may answer "nothing new" only when the
+            # walk before completed: a 304 would otherwise end a walk never finished.
             page = await self.fetch(
-                source, url, purpose="listing", conditional=first and not self.full, required=first
+                source,
+                url,
+                purpose="listing",
+                conditional=first and not must_finish,
+                required=first,
             )
             if page is None:
-                self.archive.set_listing_resume(source.id, url)
-                return list(found.values())
-            nothing_new = page.not_modified
+                return list(found.values())  # the resume point stays where it was
             if page.not_modified:
                 tally.not_modified += 1
                 self.archive.mark_still_listed(source.id, listing_url=url, now=self.now())
-                next_url = None
+                break  # the first page, unchanged since a completed walk
+            listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
+            if listing.format == "sitemap-index":
+                entries = await self._expand_sitemap_index(source, listing)
             else:
-                listing = discover_listing(
-                    page.text, page.final_url, content_type=page.content_type
-                )
+                entries = list(listing.entries)
+            site_entries = [e for e in entries if same_site(e.url, source.url)]
+            if listing.format.startswith("sitemap"):
+                # A sitemap lists the whole site: keep what could be an article.
+                site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
+            if not first and not site_entries:
+                self.anomaly(source, url, "a next listing page shows no release links")
+            with self.archive.transaction():
                 if first and listing.feed_urls:
                     self.archive.set_source_feed(source.id, listing.feed_urls[0])
-                if listing.format == "sitemap-index":
-                    entries = await self._expand_sitemap_index(source, listing)
-                else:
-                    entries = list(listing.entries)
-                site_entries = [e for e in entries if same_site(e.url, source.url)]
-                if listing.format.startswith("sitemap"):
-                    # A sitemap lists the whole site: keep what could be an article.
-                    site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
                 fresh = self._take(site_entries, known, found, tally, source=source)
-                if first:
-                    first_page = page
-                nothing_new = not fresh and not self.full
-                next_url = listing.next_url
-            if nothing_new:
-                if not resume or resume in seen_pages:
-                    break
-                next_url, resume = resume, None  # where an earlier walk failed
+                self.archive.set_listing_resume(source.id, url)
+            if first:
+                first_page = page
+            next_url = listing.next_url
+            if not fresh and not must_finish:
+                break  # nothing new, and the walk before this one completed
+            if not fresh and not self.full and resume and resume not in seen_pages:
+                # Straight to where the open walk got to; on to the end from there.
+                next_url = resume
             url = next_url
-        self.archive.set_listing_resume(source.id, None)
-        if first_page is not None:
-            self.archive.remember_validators(first_page)
+        with self.archive.transaction():
+            self.archive.set_listing_resume(source.id, None)
+            if first_page is not None:
+                self.archive.remember_validators(first_page)
         return list(found.values())
 
     def _take(
