@@ -302,3 +302,117 @@ def test_release_titles_starting_with_next_words_do_not_stop_the_walk(markup, wo
         assert url is None or url in pages, url
         assert url == (expected_next or None)
     assert walked == [1, 2, 3]
+
+
+# --------------------------------------------------------------------------
+# Each kind of structural evidence on its own
+
+
+def _listing(extra: str, *, head: str = "") -> str:
+    """A news listing with three releases and ``extra`` (a pager, a button ...) below them."""
+    items = "".join(
+        f'<li class="news-item"><h2><a href="/nyheter/{slug}/">{title}</a></h2><p>2024-0{i}-10</p></li>'
+        for i, (slug, title) in enumerate(
+            [
+                ("ny-forskola-i-norrby", "Ny förskola i Norrby öppnar"),
+                ("vattenlacka-pa-storgatan", "Vattenläcka på Storgatan"),
+                ("budget-2025-antagen", "Budget för 2025 antagen"),
+            ],
+            start=1,
+        )
+    )
+    return f"<html><head>{head}</head><body><main><h1>Nyheter</h1><ul class='news-list'>{items}</ul>{extra}</main></body></html>"
+
+
+def test_a_visa_fler_button_with_a_page_url_is_followed() -> None:
+    html = _listing('<a class="btn btn--primary load-more" href="/nyheter/?page=2">Visa fler</a>')
+    assert find_next_page(html, BASE) == BASE + "?page=2"
+
+
+@pytest.mark.parametrize(
+    "head, extra",
+    [
+        ('<link rel="next" href="/nyheter/arkiv/">', ""),
+        ("", '<p><a rel="next" href="/nyheter/arkiv/">Läs vidare</a></p>'),
+    ],
+)
+def test_rel_next_alone_is_followed(head: str, extra: str) -> None:
+    assert find_next_page(_listing(extra, head=head), BASE) == BASE + "arkiv/"
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        '<span aria-current="page">2</span>',
+        '<span class="active">2</span>',
+        '<b class="current">2</b>',
+    ],
+)
+@pytest.mark.parametrize("block", ["<nav class='pagination'>{}</nav>", "<p>Sida: {}</p>"])
+def test_a_numbered_pager_without_a_next_link_gives_the_next_number(mark: str, block: str) -> None:
+    numbers = f'<a href="?sida=1">1</a> {mark} <a href="?sida=3">3</a> <a href="?sida=4">4</a>'
+    # the page's own URL does not say which page it is (a POSTed or session pager)
+    assert find_next_page(_listing(block.format(numbers)), BASE) == BASE + "?sida=3"
+
+
+def test_a_zero_based_pager_page_two_is_page_1() -> None:
+    pager = (
+        '<nav class="pager" role="navigation"><ul class="pager__items">'
+        '<li class="pager__item is-active"><a href="?page=0" aria-current="page">1</a></li>'
+        '<li class="pager__item"><a href="?page=1">2</a></li>'
+        '<li class="pager__item"><a href="?page=2">3</a></li></ul></nav>'
+    )
+    assert find_next_page(_listing(pager), BASE) == BASE + "?page=1"
+    page2 = pager.replace(
+        ' is-active"><a href="?page=0" aria-current="page">', '"><a href="?page=0">'
+    )
+    page2 = page2.replace(
+        '"><a href="?page=1">', ' is-active"><a href="?page=1" aria-current="page">'
+    )
+    assert find_next_page(_listing(page2), BASE + "?page=1") == BASE + "?page=2"
+    # no number marked: the ?page=0 link says the count starts at 0
+    bare = '<p><a href="?page=0">Första sidan</a> <a href="?page=1">Sida två</a></p>'
+    assert find_next_page(_listing(bare), BASE) == BASE + "?page=1"
+
+
+def test_a_lone_aldre_nyheter_link_to_an_archive_page_is_followed() -> None:
+    html = _listing('<p><a href="/nyheter/arkiv/?page=2">Äldre nyheter</a></p>')
+    assert find_next_page(html, BASE) == BASE + "arkiv/?page=2"
+
+
+def test_fler_nyheter_to_another_listing_is_not_the_next_page() -> None:
+    listing = "https://x.se/kommun-och-politik/press/pressmeddelanden/"
+    html = _listing('<p><a href="/nyheter/">Fler nyheter</a></p>')
+    assert find_next_page(html, listing) is None
+    assert (
+        find_next_page(_listing('<a class="button" href="/nyheter/">Fler nyheter</a>'), listing)
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # a title that *is* a next-page phrase, in the list itself
+        '<ul><li><h2><a href="/nyheter/fler-nyheter-om-bredband/">Fler nyheter</a></h2></li></ul>',
+        # a "Nästa" link or rel=next to a release: post navigation, not pagination
+        '<div class="pager"><a href="/nyheter/nasta-steg-for-simhallen/">Nästa</a></div>',
+        '<p><a rel="next" href="/nyheter/2024-05-01-nasta-steg.html">Nästa nyhet</a></p>',
+        # backwards, whatever the URL says
+        '<div class="pager"><a href="?page=2">Föregående</a></div>',
+        '<div class="pager"><a href="?page=2">« Nyare</a> <a href="?page=2">Previous</a></div>',
+    ],
+)
+def test_release_shaped_and_backward_links_are_never_the_next_page(extra: str) -> None:
+    assert find_next_page(_listing(extra), BASE) is None
+
+
+@pytest.mark.parametrize("word", [*TITLES_STARTING_WITH, "Nästa sida", "Visa fler nyheter"])
+def test_no_structural_evidence_no_next_page(word: str) -> None:
+    """The invariant: releases whose titles begin with (or are) a next-page phrase, and no
+    pager, rel=next, page URL or button, give no next page."""
+    items = "".join(
+        f'<li><a href="/nyheter/{_slug(title)}-{i}/">{title}</a></li>'
+        for i, title in enumerate([word, f"{word} i kommunen", *TITLES_STARTING_WITH.get(word, ())])
+    )
+    assert find_next_page(_listing(f"<ul>{items}</ul>"), BASE) is None

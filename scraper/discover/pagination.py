@@ -65,11 +65,10 @@ _NEXT_TEXT_RE = re.compile(rf"{_NEXT_PHRASE}(?:[\s:,–-]+{_NEXT_PHRASE})*", re.
 _STRONG_NEXT_RE = re.compile(r"(?:gå till\s+)?(?:nästa|next|äldre|older)\b", re.IGNORECASE)
 _ARROWS = "»›→>≫"
 _BACK_ARROWS = "«‹←<≪"
-#: Words of links that point backwards or away from the next page.
-_BACK_RE = re.compile(
-    r"föregående|previous|\bprev\b|tidigare|nyare|newer|första|sista|\bfirst\b|\blast\b",
-    re.IGNORECASE,
-)
+#: Words of links that point backwards: never the next page.
+_BACK_RE = re.compile(r"föregående|previous|\bprev\b|tidigare|nyare|newer", re.IGNORECASE)
+#: Words of links that jump to the first or last page: no next-page phrase.
+_JUMP_RE = re.compile(r"första|sista|\bfirst\b|\blast\b", re.IGNORECASE)
 #: The label of a page-number link: "2", "Sida 2", "Gå till sida 2", "Aktuell sida 1".
 _NUMBER_LABEL_RE = re.compile(
     r"^(?:(?:aktuell |nuvarande )?sida|(?:current )?page|gå till sida|go to page)?\s*:?\s*"
@@ -382,9 +381,14 @@ def _by_rel_next(tree: LexborHTMLParser, page: _Page) -> str | None:
     return None
 
 
+def _points_back(labels: tuple[str, ...]) -> bool:
+    """True for "Föregående", "Nyare inlägg", "« Previous" (text, aria-label or title)."""
+    return any(_BACK_RE.search(label) or label[:1] in _BACK_ARROWS for label in labels)
+
+
 def _phrase(labels: tuple[str, ...]) -> str | None:
     """The label that is wholly a next-page phrase or arrow, unless any label points back."""
-    if any(_BACK_RE.search(label) or label[:1] in _BACK_ARROWS for label in labels):
+    if _points_back(labels) or any(_JUMP_RE.search(label) for label in labels):
         return None
     for label in labels:
         words = label.strip(_ARROWS + " :.…")
@@ -458,7 +462,11 @@ def _unmarked_current_number(tree: LexborHTMLParser, page: _Page) -> int | None:
 
 def _by_incremented_url(page: _Page) -> str | None:
     """The link to this URL with its page number one higher (its offset the least step up)."""
-    steps = [(s, link.url) for link in page.links if (s := _step(link.url, page.current))]
+    steps = [
+        (s, link.url)
+        for link in page.links
+        if (s := _step(link.url, page.current)) and not _points_back(link.labels)
+    ]
     zero_based = {key for (key, value), url in steps if value == 0 and _has_page_number(url)}
     best: tuple[int, str] | None = None
     for (key, value), target in steps:
