@@ -416,3 +416,16 @@ def test_no_structural_evidence_no_next_page(word: str) -> None:
         for i, title in enumerate([word, f"{word} i kommunen", *TITLES_STARTING_WITH.get(word, ())])
     )
     assert find_next_page(_listing(f"<ul>{items}</ul>"), BASE) is None
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        # an ellipsis link jumps pages: it is no "»"
+        '<nav class="pagination"><span aria-current="page">1</span> <a href="?page=2">2</a> <a href="?page=5">…</a> <a href="?page=9">9</a></nav>',
+        # numbers wrapped in spans inside the links are links, not the current page
+        '<div class="pager"><a href="?page=2"><span>2</span></a> <a href="?page=3"><span>3</span></a></div>',
+    ],
+)
+def test_pager_details_do_not_skip_page_two(pager: str) -> None:
+    assert find_next_page(_listing(pager), BASE) == BASE + "?page=2"

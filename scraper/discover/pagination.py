@@ -1,12 +1,11 @@
 """Pagination: an HTML listing page -> the URL of its next page (pure).
 
 The rule: a link is the next page only on structural evidence (rel="next", the
-pager's number after the current one, or this listing's URL with its page
-parameter or page segment one step further); a next-page phrase ("Nästa",
-"Visa fler", "Äldre nyheter", "»") is supporting evidence only as the *whole*
-text of a link that is inside a pager, has a page URL of this listing or is a
-button, and a link that points backwards or whose URL has the shape of a
-release is never the next page.
+pager's number after the current one, this listing's URL with its page number
+one step further), or when its *whole* text is a next-page phrase ("Nästa",
+"Visa fler", "»") and it sits in a pager, has a page URL of this listing or is
+a button. A link that points backwards, or whose URL has the shape of a
+release, is never the next page.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -213,12 +213,10 @@ class _Page:
     current: str
     base: str
     links: list[_Link]
-    #: How many distinct release-like URLs share each URL shape.
-    shapes: Counter[tuple[str, str, str]]
     #: Page-number links of this listing and marked current page numbers, with their numbers.
     numbers: list[tuple[LexborNode, int]] = field(default_factory=list)
-    #: mem_ids of pager blocks (by class/id/aria-label, or holding a run of page numbers).
-    pagers: set[int] = field(default_factory=set)
+    #: mem_ids of the blocks around a run of page numbers (pagers that do not say so).
+    number_blocks: set[int] = field(default_factory=set)
 
     @classmethod
     def read(cls, tree: LexborHTMLParser, url: str) -> _Page:
@@ -229,15 +227,19 @@ class _Page:
             target = normalize_url(anchor.attributes.get("href") or "", base)
             if target:
                 links.append(_Link(anchor, target, _labels(anchor)))
-        shapes: Counter[tuple[str, str, str]] = Counter(
-            shape
-            for target in {link.url for link in links}
-            if (shape := _release_shape(target, current)) is not None
-        )
-        page = cls(current, base, links, shapes)
+        page = cls(current, base, links)
         page.numbers = _number_nodes(tree, page)
-        page.pagers = _pager_blocks(page)
+        page.number_blocks = _number_blocks(page)
         return page
+
+    @cached_property
+    def shapes(self) -> Counter[tuple[str, str, str]]:
+        """How many distinct release-like URLs on the page share each URL shape."""
+        return Counter(
+            shape
+            for target in {link.url for link in self.links}
+            if (shape := _release_shape(target, self.current)) is not None
+        )
 
     def is_release(self, target: str) -> bool:
         """True when ``target`` has the shape of a release link: a date or node-id URL,
@@ -246,7 +248,10 @@ class _Page:
         return shape is not None and (self.shapes[shape] >= 2 or shape[2] in {"date", "node"})
 
     def in_pager(self, node: LexborNode) -> bool:
-        return any(n.mem_id in self.pagers for n in _self_and_ancestors(node))
+        """Inside a block whose class/id/aria-label says pager, or around a run of numbers."""
+        return any(
+            n.mem_id in self.number_blocks or _says_pager(n) for n in _self_and_ancestors(node)
+        )
 
     def is_listing_page(self, target: str) -> bool:
         """This listing, a page of it or an archive under it, and no release."""
@@ -332,23 +337,24 @@ def _number_nodes(tree: LexborHTMLParser, page: _Page) -> list[tuple[LexborNode,
         and (link.url == page.current or page.is_listing_page(link.url))
     ]
     for node in tree.css("[aria-current], [class]"):
-        if node.tag == "a" or node.css_first("a") is not None or not _is_current(node):
-            continue
-        number = _number_label((node_text(node),))
-        if number is not None:
-            found.append((node, number))
+        if _is_current(node) and _is_text_number(node):
+            found.append((node, _number_label((node_text(node),)) or 0))
     return found
 
 
-def _pager_blocks(page: _Page) -> set[int]:
-    """Blocks whose class/id/aria-label says pager, and the nearest block around each run
-    of two or more page numbers, unless it also holds a release link."""
-    blocks = {
-        node.mem_id
-        for link in page.links
-        for node in _self_and_ancestors(link.node)
-        if _says_pager(node)
-    }
+def _is_text_number(node: LexborNode) -> bool:
+    """A page number that is no link and sits in none ("<strong>2</strong>")."""
+    return (
+        _number_label((node_text(node),)) is not None
+        and node.css_first("a") is None
+        and not any(n.tag == "a" for n in _self_and_ancestors(node))
+    )
+
+
+def _number_blocks(page: _Page) -> set[int]:
+    """The nearest block around each run of two or more page numbers, unless it also
+    holds a release link."""
+    blocks: set[int] = set()
     counts: Counter[int] = Counter()
     chains = []
     for node, _ in page.numbers:
@@ -391,10 +397,10 @@ def _phrase(labels: tuple[str, ...]) -> str | None:
     if _points_back(labels) or any(_JUMP_RE.search(label) for label in labels):
         return None
     for label in labels:
-        words = label.strip(_ARROWS + " :.…")
-        if not words and label.strip():
+        if label.strip() and not label.strip(_ARROWS + " "):
             return "»"  # an arrow alone
-        if _NEXT_TEXT_RE.fullmatch(words):
+        words = label.strip(_ARROWS + " :.…")
+        if words and _NEXT_TEXT_RE.fullmatch(words):
             return words
     return None
 
@@ -454,9 +460,8 @@ def _by_page_number(tree: LexborHTMLParser, page: _Page) -> str | None:
 def _unmarked_current_number(tree: LexborHTMLParser, page: _Page) -> int | None:
     """A number in a pager that is no link ("<strong>2</strong>"): the current page."""
     for node in tree.css("strong, b, em, span"):
-        number = _number_label((node_text(node),))
-        if number is not None and node.css_first("a") is None and page.in_pager(node):
-            return number
+        if _is_text_number(node) and page.in_pager(node):
+            return _number_label((node_text(node),))
     return None
 
 
