@@ -66,7 +66,7 @@ def _progress_printer() -> Callable[[str], None]:
 def _print_summary(report: RunReport) -> None:
     header = (
         f"{'source':<24} {'found':>6} {'new':>5} {'changed':>8} {'same':>5} "
-        f"{'304':>5} {'removed':>8} {'failed':>7}"
+        f"{'304':>5} {'removed':>8} {'failed':>7} {'missing':>8}"
     )
     click.echo(header)
     for item in report.sources:
@@ -79,7 +79,7 @@ def _print_summary(report: RunReport) -> None:
 def _summary_line(r: SourceReport) -> str:
     return (
         f"{r.source:<24} {r.discovered:>6} {r.new:>5} {r.changed:>8} {r.unchanged:>5} "
-        f"{r.not_modified:>5} {r.removed:>8} {r.failed:>7}"
+        f"{r.not_modified:>5} {r.removed:>8} {r.failed:>7} {r.missing:>8}"
     )
 
 

@@ -315,6 +315,10 @@ class SourceReport:
     not_modified: int = 0
     removed: int = 0
     failed: int = 0
+    #: Release links the source's listings, feeds and sitemaps have shown (all runs).
+    listed: int = 0
+    #: Of those, links no archived release answers to (``coverage_gaps`` says why).
+    missing: int = 0
     #: Why the source as a whole failed (listing unreachable ...), or None.
     error: str | None = None
 

@@ -191,27 +191,33 @@ class CrawlState:
             self.db.execute("UPDATE frontier SET attempts = 0 WHERE source = ?", [source])
 
     def save_hints(self, source: str, entries: list[ListingEntry], *, now: str) -> None:
-        """Keep what the listing shows beside each release (title, date, kind).
+        """Keep every release link a listing showed, and what it showed beside it.
 
-        Extraction uses it every time the page is extracted again, not only
-        the first: a date only the listing gives must not vanish on a re-check.
+        Extraction uses the title, date and kind every time the page is
+        extracted again, not only the first: a date only the listing gives must
+        not vanish on a re-check (nor when another listing shows the link bare).
+        Reconciliation (``coverage_gaps``) counts the links against the archive.
         """
         with self.db.atomic():
             for entry in entries:
-                if entry.title or entry.published or entry.kind or entry.updated:
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO hints (url, source, title, published, kind, "
-                        "updated, seen_at) VALUES (?,?,?,?,?,?,?)",
-                        [
-                            entry.url,
-                            source,
-                            entry.title,
-                            entry.published,
-                            entry.kind,
-                            entry.updated,
-                            now,
-                        ],
-                    )
+                self.db.execute(
+                    "INSERT INTO hints (url, source, title, published, kind, updated, seen_at) "
+                    "VALUES (?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET "
+                    "source = excluded.source, title = COALESCE(excluded.title, hints.title), "
+                    "published = COALESCE(excluded.published, hints.published), "
+                    "kind = COALESCE(excluded.kind, hints.kind), "
+                    "updated = COALESCE(excluded.updated, hints.updated), "
+                    "seen_at = excluded.seen_at",
+                    [
+                        entry.url,
+                        source,
+                        entry.title,
+                        entry.published,
+                        entry.kind,
+                        entry.updated,
+                        now,
+                    ],
+                )
 
     def hint(self, *urls: str) -> ListingEntry | None:
         """What the listing showed for the first of ``urls`` it showed anything for."""

@@ -16,7 +16,8 @@ class Reports:
     # -- reporting
 
     def source_status(self) -> list[dict[str, Any]]:
-        """Per source: last success and failure, releases, newest release, usual gap."""
+        """Per source: last success and failure, releases, newest release, usual gap,
+        release links listed and those missing from the archive (with reasons)."""
         rows = self.db.execute(
             "SELECT s.id, s.name, s.url, s.verified, s.overridden, s.last_run, s.last_success, "
             "s.last_failure, s.last_error, s.failing_since, COUNT(r.id), MAX(r.published), "
@@ -44,8 +45,26 @@ class Reports:
         for row in rows:
             item = dict(zip(keys, row, strict=True))
             item["usual_gap_days"] = self._usual_gap(item["id"])
+            item["listed"], item["missing"] = self.coverage(item["id"])
             result.append(item)
         return result
+
+    def coverage(self, source: str) -> tuple[int, list[dict[str, Any]]]:
+        """(release links ever listed, the ones not archived with the reason why).
+
+        The links are those the source's listings, feeds and sitemaps showed;
+        a link counts as archived when a release was seen at that URL.
+        """
+        listed = self.db.execute(
+            "SELECT COUNT(*) FROM hints WHERE source = ?", [source]
+        ).fetchone()[0]
+        rows = self.db.execute(
+            "SELECT url, title, published, reason FROM coverage_gaps WHERE source = ? "
+            "ORDER BY published DESC, url",
+            [source],
+        ).fetchall()
+        missing = [dict(zip(("url", "title", "published", "reason"), r, strict=True)) for r in rows]
+        return int(listed), missing
 
     def _usual_gap(self, source: str) -> float | None:
         """Median days between consecutive releases of a source (None: too few)."""

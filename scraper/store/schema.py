@@ -228,6 +228,28 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("frontier", ["source"]),
 ]
 
+#: Views: derived, so dropped and made again on every opening (they hold no data).
+VIEWS: dict[str, str] = {
+    # Reconciliation: every release link a listing, feed or sitemap showed that
+    # no archived release answers to, with the reason the archive has for it.
+    "coverage_gaps": """
+        SELECT h.source, h.url, h.title, h.published, h.seen_at AS listed_at,
+          CASE
+            WHEN q.url IS NOT NULL AND q.attempts > 0 THEN 'failed ' || q.attempts
+              || ' time(s), tried again next run: ' || COALESCE(q.last_error, '?')
+            WHEN q.url IS NOT NULL THEN 'waiting to be fetched'
+            WHEN f.outcome IS NOT NULL THEN f.purpose || ' ' || f.outcome
+              || COALESCE(': ' || f.error, '')
+            ELSE 'listed, never fetched'
+          END AS reason
+        FROM hints h
+        LEFT JOIN frontier q ON q.url = h.url
+        LEFT JOIN fetches f ON f.id = (SELECT MAX(id) FROM fetches
+          WHERE url = h.url AND purpose IN ('release', 'extract'))
+        WHERE NOT EXISTS (SELECT 1 FROM release_urls u WHERE u.url = h.url)
+    """,
+}
+
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, columns and indexes (never drops or alters one)."""
@@ -246,5 +268,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 )
         for name, columns in INDEXES:
             db[name].create_index(columns, if_not_exists=True)
+        for name, sql in VIEWS.items():
+            db.execute(f"DROP VIEW IF EXISTS {name}")
+            db.execute(f"CREATE VIEW {name} AS {sql.strip()}")
     search.ensure_search_index(db)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -62,6 +62,8 @@ class _Tally:
     not_modified: int = 0
     removed: int = 0
     failed: int = 0
+    listed: int = 0
+    missing: int = 0
     error: str | None = None
 
     def report(self, source: str) -> SourceReport:
@@ -201,6 +203,9 @@ class _Job:
         except Exception as exc:  # a bug must not take the other sources down
             tally.error = f"internal error: {type(exc).__name__}: {exc}"
         self.archive.record_source_result(source.id, error=tally.error, now=self.now())
+        # Reconciliation: what the listings showed against what is archived.
+        tally.listed, gaps = self.archive.coverage(source.id)
+        tally.missing = len(gaps)
         report = tally.report(source.id)
         self.progress(
             f"{source.id}: {report.discovered} discovered, {report.new} new, "

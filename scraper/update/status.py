@@ -7,12 +7,24 @@ from typing import Any
 
 from scraper.timestamps import parse_timestamp
 
-__all__ = ["format_status", "stale_warning"]
+__all__ = ["coverage_line", "format_status", "stale_warning"]
 
 #: A source is stale when it published nothing for this many usual gaps ...
 STALE_FACTOR = 3.0
 #: ... and never before this many days.
 STALE_MIN_DAYS = 14.0
+#: Missing releases listed by name under a source (the rest are counted).
+MISSING_SHOWN = 10
+
+
+def coverage_line(listed: int, missing: int) -> str:
+    """ "100 % (116 of 116 listed releases archived)"; "-" before anything was listed."""
+    if not listed:
+        return "-"
+    archived = listed - missing
+    share = 100 * archived / listed
+    shown = f"{share:.1f}" if 99 < share < 100 else f"{share:.0f}"
+    return f"{shown} % ({archived} of {listed} listed releases archived)"
 
 
 def stale_warning(row: dict[str, Any], *, now: datetime) -> str | None:
@@ -54,6 +66,15 @@ def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) ->
             + (f" ({row['removed']} removed)" if row["removed"] else "")
         )
         lines.append(f"  newest:        {row['newest'] or '-'}")
+        missing = row.get("missing") or []
+        lines.append(f"  coverage:      {coverage_line(row.get('listed') or 0, len(missing))}")
+        for gap in missing[:MISSING_SHOWN]:
+            lines.append(f"    missing {gap['url']}: {gap['reason']}")
+        if len(missing) > MISSING_SHOWN:
+            lines.append(
+                f"    ... and {len(missing) - MISSING_SHOWN} more "
+                "(the coverage_gaps view lists them all)"
+            )
         lines.append(f"  last success:  {row['last_success'] or 'never'}")
         failure = row["last_failure"]
         if failure:
