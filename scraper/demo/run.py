@@ -10,9 +10,10 @@ from scraper.records import Config, Settings, Source
 from scraper.store import Archive
 from scraper.update.crawl import Progress, RunReport, update
 
+from .hosts import LocalHostsTransport
 from .sites import SiteServer, serve_sites
 
-__all__ = ["DemoResult", "default_sites_dir", "fixture_config", "run_demo"]
+__all__ = ["DemoResult", "default_sites_dir", "fixture_config", "run_demo", "stable_transport"]
 
 
 def default_sites_dir() -> Path:
@@ -20,13 +21,17 @@ def default_sites_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "fixtures" / "sites"
 
 
-def fixture_config(servers: list[SiteServer]) -> Config:
-    """A configuration with one source per served site, without delay."""
+def fixture_config(servers: list[SiteServer], *, stable_hosts: bool = False) -> Config:
+    """A configuration with one source per served site, without delay.
+
+    With ``stable_hosts`` each listing is at its site's stable host name (crawl
+    with ``stable_transport``), so that every run sees the same URLs.
+    """
     sources = tuple(
         Source(
             id=server.info.id,
             name=server.info.name,
-            url=server.listing_url,
+            url=server.stable_listing_url if stable_hosts else server.listing_url,
             delay=0.0,
             default_kind=server.info.default_kind,
             verified=True,
@@ -34,6 +39,11 @@ def fixture_config(servers: list[SiteServer]) -> Config:
         for server in servers
     )
     return Config(path="<fixtures>", settings=Settings(delay=0.0), sources=sources)
+
+
+def stable_transport(servers: list[SiteServer]) -> LocalHostsTransport:
+    """Sends requests for the sites' stable host names to their servers."""
+    return LocalHostsTransport({server.info.host: server.address for server in servers})
 
 
 @dataclass(frozen=True)
@@ -53,12 +63,13 @@ def run_demo(
         raise FileNotFoundError(f"no fixture sites at {sites_dir}")
     servers = serve_sites(sites_dir)
     try:
-        config = fixture_config(servers)
+        # Stable host names: a second demo run finds the same releases, not new ones.
+        config = fixture_config(servers, stable_hosts=True)
         started = time.perf_counter()
         with Archive(db_path) as archive:
             archive.lock()
             kwargs = {"progress": progress} if progress else {}
-            report = update(config, archive, **kwargs)
+            report = update(config, archive, transport=stable_transport(servers), **kwargs)
             releases = archive.release_count()
         seconds = time.perf_counter() - started
     finally:

@@ -56,6 +56,9 @@ class SiteInfo:
     releases: int = 0
     #: A site the extractor was never tuned on (its figures are reported apart).
     holdout: bool = False
+    #: The site's stable host name (``host`` in site.toml; ``www.<id>.test`` by default),
+    #: at which the demo crawls it whatever port it is served on.
+    host: str = ""
 
 
 def load_site_info(site_dir: Path) -> SiteInfo:
@@ -72,6 +75,7 @@ def load_site_info(site_dir: Path) -> SiteInfo:
         default_kind=data.get("default_kind"),
         releases=int(data.get("releases", 0)),
         holdout=bool(data.get("holdout", False)),
+        host=data.get("host") or f"www.{data.get('id', site_dir.name)}.test",
     )
 
 
@@ -227,6 +231,17 @@ class SiteServer:
     @property
     def listing_url(self) -> str:
         return self.base_url + self.info.listing
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """(address, port) the site is served at."""
+        host, port = self._httpd.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def stable_listing_url(self) -> str:
+        """The listing at the site's stable host name (see ``scraper.demo.hosts``)."""
+        return f"http://{self.info.host}{self.info.listing}"
 
     @property
     def requests(self) -> list[str]:
