@@ -20,6 +20,7 @@ from .store import Archive
 EXIT_SOURCE_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_LOCKED = 3
+EXIT_OFFLINE = 5
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,8 +73,33 @@ def _print_summary(report: RunReport) -> None:
     for item in report.sources:
         click.echo(_summary_line(item))
     failed = [r for r in report.sources if not r.ok]
+    if len(report.sources) > 1:
+        click.echo(_summary_line(_totals(report.sources)))
+    counts = f"{len(failed)} of " if failed else ""
+    outcome = " failed" if failed else ""
+    click.echo(
+        f"run {report.run_id} {report.status}: {counts}{len(report.sources)} sources{outcome}"
+    )
+    if report.network_error:
+        # One cause, said once: not a failure per source that blames the site.
+        click.echo(report.network_error, err=True)
+        return
     for item in failed:
         click.echo(f"FAILED {item.source}: {item.error}", err=True)
+
+
+def _totals(reports: tuple[SourceReport, ...]) -> SourceReport:
+    counts = {
+        name: sum(getattr(r, name) for r in reports)
+        for name in ("discovered", "new", "changed", "unchanged", "not_modified", "removed")
+    }
+    return SourceReport(source="total", failed=sum(r.failed for r in reports), **counts)
+
+
+def _exit_code(report: RunReport) -> int:
+    if report.network_error:
+        return EXIT_OFFLINE
+    return 0 if report.ok else EXIT_SOURCE_FAILED
 
 
 def _summary_line(r: SourceReport) -> str:
@@ -118,7 +144,7 @@ def update_command(
 
     Exit status: 0 all sources processed, 1 a source failed (the others are
     stored all the same), 2 usage or configuration error, 3 another update
-    holds the database.
+    holds the database, 5 no host answered (network down).
     """
     try:
         config = load_config(sources_path)
@@ -147,7 +173,7 @@ def update_command(
     finally:
         archive.close()
     _print_summary(report)
-    sys.exit(0 if report.ok else EXIT_SOURCE_FAILED)
+    sys.exit(_exit_code(report))
 
 
 @cli.command(name="serve")

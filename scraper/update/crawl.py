@@ -26,6 +26,7 @@ from scraper.records import Config, Page, SiteTemplate, Source, SourceReport
 from scraper.store import Archive
 from scraper.timestamps import parse_timestamp, shift, utc_now
 
+from .network import network_verdict
 from .reprocess import reextract_page
 from .walk import KnownUrls, ListingWalk
 
@@ -45,10 +46,20 @@ class RunReport:
 
     run_id: int
     sources: tuple[SourceReport, ...]
+    #: "network unreachable: no host answered ..." when no host of the run could
+    #: be reached at all (the sources failed for that one reason), else None.
+    network_error: str | None = None
 
     @property
     def ok(self) -> bool:
         return all(report.ok for report in self.sources)
+
+    @property
+    def status(self) -> str:
+        """The run's ``runs.status``: "ok", "failed" or "offline" (no host answered)."""
+        if self.network_error:
+            return "offline"
+        return "ok" if self.ok else "failed"
 
 
 @dataclass
@@ -173,11 +184,12 @@ async def run_update(
             reports = list(await asyncio.gather(*(one(s) for s in sources)))
         finally:
             archive.save_robots(fetcher.robots_fetched)
-    status = "ok" if all(r.ok for r in reports) else "failed"
+        network = network_verdict(fetcher.requests_by_host, fetcher.unreachable_hosts)
+    report = RunReport(run_id=run_id, sources=tuple(reports), network_error=network)
     archive.finish_run(
-        run_id, status=status, now=now(), summary={r.source: r.__dict__ for r in reports}
+        run_id, status=report.status, now=now(), summary={r.source: r.__dict__ for r in reports}
     )
-    return RunReport(run_id=run_id, sources=tuple(reports))
+    return report
 
 
 @dataclass
@@ -200,6 +212,8 @@ class _Job:
             tally.error = str(exc)
         except Exception as exc:  # a bug must not take the other sources down
             tally.error = f"internal error: {type(exc).__name__}: {exc}"
+        if tally.error:
+            tally.failed += 1  # what failed the source (its listing ...) is a failure too
         self.archive.record_source_result(source.id, error=tally.error, now=self.now())
         report = tally.report(source.id)
         self.progress(
