@@ -13,7 +13,7 @@ from scraper.update.crawl import RunReport, update
 from scraper.update.reprocess import reprocess
 
 from .config import load_config
-from .errors import ConfigError, LockedError, ScraperError, StorageError
+from .errors import ConfigError, Interrupted, LockedError, ScraperError, StorageError
 from .records import SourceReport
 from .store import Archive
 
@@ -21,6 +21,9 @@ EXIT_SOURCE_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_LOCKED = 3
 EXIT_OFFLINE = 5
+#: A run stopped by a signal exits with 128 + the signal's number, as a shell
+#: reports it: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.
+EXIT_SIGNAL_BASE = 128
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -144,7 +147,8 @@ def update_command(
 
     Exit status: 0 all sources processed, 1 a source failed (the others are
     stored all the same), 2 usage or configuration error, 3 another update
-    holds the database, 5 no host answered (network down).
+    holds the database, 5 no host answered (network down), 130 / 143
+    stopped by SIGINT / SIGTERM (the run is marked interrupted).
     """
     try:
         config = load_config(sources_path)
@@ -168,6 +172,13 @@ def update_command(
             concurrency=concurrency,
             progress=_progress_printer(),
         )
+    except Interrupted as exc:
+        sources = len(source_ids) or len(config.sources)
+        click.echo(
+            f"{exc} ({exc.done} of {sources} sources finished; the next update goes on from there)",
+            err=True,
+        )
+        sys.exit(EXIT_SIGNAL_BASE + exc.signum)
     except ScraperError as exc:
         _fail(str(exc), EXIT_SOURCE_FAILED)
     finally:
