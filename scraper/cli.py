@@ -254,13 +254,23 @@ def status_command(db_path: str) -> None:
     """Print per source: last success and failure, releases, newest, stale warnings.
 
     Example: scraper status --db archive.db
+
+    Exit status (for monitoring): 0 every source fine, 1 some source failing
+    or stale, 2 no such archive.
     """
-    from scraper.update.status import format_status
+    from scraper.update.status import format_status, needs_attention
 
     if not Path(db_path).exists():
         _fail(f"{db_path}: no such archive", EXIT_CONFIG)
     with _open_archive(db_path) as archive:
-        click.echo(format_status(archive.source_status()))
+        rows = archive.source_status()
+    click.echo(format_status(rows))
+    attention = needs_attention(rows)
+    if attention:
+        click.echo(
+            f"{len(attention)} of {len(rows)} sources failing or stale: {', '.join(attention)}"
+        )
+    sys.exit(EXIT_SOURCE_FAILED if attention else 0)
 
 
 @cli.command(name="reprocess")
