@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -13,13 +13,21 @@ from scraper.update.crawl import RunReport, update
 from scraper.update.reprocess import reprocess
 
 from .config import load_config
-from .errors import ConfigError, Interrupted, LockedError, ScraperError, StorageError
+from .errors import (
+    ConfigError,
+    Interrupted,
+    LockedError,
+    PortInUseError,
+    ScraperError,
+    StorageError,
+)
 from .records import SourceReport
 from .store import Archive
 
 EXIT_SOURCE_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_LOCKED = 3
+EXIT_PORT_IN_USE = 4
 EXIT_OFFLINE = 5
 #: A run stopped by a signal exits with 128 + the signal's number, as a shell
 #: reports it: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.
@@ -48,7 +56,7 @@ def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -196,15 +204,30 @@ def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
     """Serve the archive with Datasette (read-only).
 
     Example: scraper serve --db archive.db --port 8001
-    """
-    from scraper.serve.app import serve
 
+    Exit status: 2 no such archive or an address that cannot be bound, 4 the
+    port is in use.
+    """
     if not Path(db_path).exists():
         _fail(
             f"{db_path}: no such archive (run 'scraper update' or 'scraper demo' first)",
             EXIT_CONFIG,
         )
-    serve(db_path, host=host, port=port, immutable=immutable)
+    _serve(db_path, host=host, port=port, immutable=immutable)
+
+
+def _serve(db_path: str, *, host: str, port: int, immutable: bool = False) -> None:
+    """Bind, say where, and serve until interrupted."""
+    from scraper.serve.app import listen, serve, served_url
+
+    try:
+        sock = listen(host, port)
+    except PortInUseError as exc:
+        _fail(str(exc), EXIT_PORT_IN_USE)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_CONFIG)
+    click.echo(f"Serving {db_path} at {served_url(sock)} (Ctrl-C to stop)")
+    serve(db_path, immutable=immutable, sock=sock)
 
 
 @cli.command(name="demo")
@@ -242,10 +265,7 @@ def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | Non
         f"crawled in {result.seconds:.1f} s"
     )
     if then_serve:
-        from scraper.serve.app import serve
-
-        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        serve(db_path, host="127.0.0.1", port=port)
+        _serve(db_path, host="127.0.0.1", port=port)
 
 
 @cli.command(name="status")

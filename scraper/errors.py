@@ -7,7 +7,8 @@
      ├── ExtractError    a page holds no release we can extract (URL, reason)
      ├── StorageError    the database cannot be written or read
      │    └── LockedError     another update holds the database
-     └── Interrupted     SIGINT or SIGTERM stopped an update (the run is marked interrupted)
+     ├── Interrupted     SIGINT or SIGTERM stopped an update (the run is marked interrupted)
+     └── PortInUseError  ``scraper serve`` cannot bind its port
 
 Every exception the library raises on purpose is a ScraperError, so a caller
 can catch them all with one clause; the CLI turns them into messages.
@@ -92,6 +93,15 @@ class Interrupted(ScraperError):
         name = _signal_name(signum)
         run = f"run {run_id}" if run_id is not None else "the run"
         super().__init__(f"interrupted by {name}: {run} marked interrupted")
+
+
+class PortInUseError(ScraperError):
+    """The address ``scraper serve`` was asked to listen on is taken."""
+
+    def __init__(self, *, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        super().__init__(f"port {port} is in use on {host}: choose another with --port")
 
 
 def _signal_name(signum: int) -> str:
