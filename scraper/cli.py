@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -13,13 +13,25 @@ from scraper.update.crawl import RunReport, update
 from scraper.update.reprocess import reprocess
 
 from .config import load_config
-from .errors import ConfigError, LockedError, ScraperError, StorageError
+from .errors import (
+    ConfigError,
+    Interrupted,
+    LockedError,
+    PortInUseError,
+    ScraperError,
+    StorageError,
+)
 from .records import SourceReport
 from .store import Archive
 
 EXIT_SOURCE_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_LOCKED = 3
+EXIT_PORT_IN_USE = 4
+EXIT_OFFLINE = 5
+#: A run stopped by a signal exits with 128 + the signal's number, as a shell
+#: reports it: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.
+EXIT_SIGNAL_BASE = 128
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,7 +56,7 @@ def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -72,8 +84,42 @@ def _print_summary(report: RunReport) -> None:
     for item in report.sources:
         click.echo(_summary_line(item))
     failed = [r for r in report.sources if not r.ok]
+    if len(report.sources) > 1:
+        click.echo(_summary_line(_totals(report.sources)))
+    counts = f"{len(failed)} of " if failed else ""
+    outcome = " failed" if failed else ""
+    click.echo(
+        f"run {report.run_id} {report.status}: {counts}{len(report.sources)} sources{outcome}"
+    )
+    if report.network_error:
+        # One cause, said once: not a failure per source that blames the site.
+        click.echo(report.network_error, err=True)
+        return
     for item in failed:
         click.echo(f"FAILED {item.source}: {item.error}", err=True)
+
+
+def _totals(reports: tuple[SourceReport, ...]) -> SourceReport:
+    counts = {
+        name: sum(getattr(r, name) for r in reports)
+        for name in (
+            "discovered",
+            "new",
+            "changed",
+            "unchanged",
+            "not_modified",
+            "removed",
+            "listed",
+            "missing",
+        )
+    }
+    return SourceReport(source="total", failed=sum(r.failed for r in reports), **counts)
+
+
+def _exit_code(report: RunReport) -> int:
+    if report.network_error:
+        return EXIT_OFFLINE
+    return 0 if report.ok else EXIT_SOURCE_FAILED
 
 
 def _summary_line(r: SourceReport) -> str:
@@ -118,7 +164,8 @@ def update_command(
 
     Exit status: 0 all sources processed, 1 a source failed (the others are
     stored all the same), 2 usage or configuration error, 3 another update
-    holds the database.
+    holds the database, 5 no host answered (network down), 130 / 143
+    stopped by SIGINT / SIGTERM (the run is marked interrupted).
     """
     try:
         config = load_config(sources_path)
@@ -142,12 +189,19 @@ def update_command(
             concurrency=concurrency,
             progress=_progress_printer(),
         )
+    except Interrupted as exc:
+        sources = len(source_ids) or len(config.sources)
+        click.echo(
+            f"{exc} ({exc.done} of {sources} sources finished; the next update goes on from there)",
+            err=True,
+        )
+        sys.exit(EXIT_SIGNAL_BASE + exc.signum)
     except ScraperError as exc:
         _fail(str(exc), EXIT_SOURCE_FAILED)
     finally:
         archive.close()
     _print_summary(report)
-    sys.exit(0 if report.ok else EXIT_SOURCE_FAILED)
+    sys.exit(_exit_code(report))
 
 
 @cli.command(name="serve")
@@ -159,15 +213,30 @@ def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
     """Serve the archive with Datasette (read-only).
 
     Example: scraper serve --db archive.db --port 8001
-    """
-    from scraper.serve.app import serve
 
+    Exit status: 2 no such archive or an address that cannot be bound, 4 the
+    port is in use.
+    """
     if not Path(db_path).exists():
         _fail(
             f"{db_path}: no such archive (run 'scraper update' or 'scraper demo' first)",
             EXIT_CONFIG,
         )
-    serve(db_path, host=host, port=port, immutable=immutable)
+    _serve(db_path, host=host, port=port, immutable=immutable)
+
+
+def _serve(db_path: str, *, host: str, port: int, immutable: bool = False) -> None:
+    """Bind, say where, and serve until interrupted."""
+    from scraper.serve.app import listen, serve, served_url
+
+    try:
+        sock = listen(host, port)
+    except PortInUseError as exc:
+        _fail(str(exc), EXIT_PORT_IN_USE)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_CONFIG)
+    click.echo(f"Serving {db_path} at {served_url(sock)} (Ctrl-C to stop)")
+    serve(db_path, immutable=immutable, sock=sock)
 
 
 @cli.command(name="demo")
@@ -205,10 +274,7 @@ def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | Non
         f"crawled in {result.seconds:.1f} s"
     )
     if then_serve:
-        from scraper.serve.app import serve
-
-        click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        serve(db_path, host="127.0.0.1", port=port)
+        _serve(db_path, host="127.0.0.1", port=port)
 
 
 @cli.command(name="status")
@@ -217,13 +283,23 @@ def status_command(db_path: str) -> None:
     """Print per source: last success and failure, releases, newest, stale warnings.
 
     Example: scraper status --db archive.db
+
+    Exit status (for monitoring): 0 every source fine, 1 some source failing
+    or stale, 2 no such archive.
     """
-    from scraper.update.status import format_status
+    from scraper.update.status import format_status, needs_attention
 
     if not Path(db_path).exists():
         _fail(f"{db_path}: no such archive", EXIT_CONFIG)
     with _open_archive(db_path) as archive:
-        click.echo(format_status(archive.source_status()))
+        rows = archive.source_status()
+    click.echo(format_status(rows))
+    attention = needs_attention(rows)
+    if attention:
+        click.echo(
+            f"{len(attention)} of {len(rows)} sources failing or stale: {', '.join(attention)}"
+        )
+    sys.exit(EXIT_SOURCE_FAILED if attention else 0)
 
 
 @cli.command(name="reprocess")

@@ -5,14 +5,18 @@
      ├── FetchError      a request failed for good (URL, status, reason)
      │    └── RobotsDisallowed   robots.txt forbids the URL
      ├── ExtractError    a page holds no release we can extract (URL, reason)
-     └── StorageError    the database cannot be written or read
-          └── LockedError     another update holds the database
+     ├── StorageError    the database cannot be written or read
+     │    └── LockedError     another update holds the database
+     ├── Interrupted     SIGINT or SIGTERM stopped an update (the run is marked interrupted)
+     └── PortInUseError  ``scraper serve`` cannot bind its port
 
 Every exception the library raises on purpose is a ScraperError, so a caller
 can catch them all with one clause; the CLI turns them into messages.
 """
 
 from __future__ import annotations
+
+import signal
 
 
 class ScraperError(Exception):
@@ -76,3 +80,32 @@ class StorageError(ScraperError):
 
 class LockedError(StorageError):
     """Another update is running against the same database."""
+
+
+class Interrupted(ScraperError):
+    """A signal stopped an update; what was stored stays, the run is marked interrupted."""
+
+    def __init__(self, signum: int, *, run_id: int | None = None, done: int = 0) -> None:
+        self.signum = signum
+        self.run_id = run_id
+        #: Sources finished before the signal came.
+        self.done = done
+        name = _signal_name(signum)
+        run = f"run {run_id}" if run_id is not None else "the run"
+        super().__init__(f"interrupted by {name}: {run} marked interrupted")
+
+
+class PortInUseError(ScraperError):
+    """The address ``scraper serve`` was asked to listen on is taken."""
+
+    def __init__(self, *, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        super().__init__(f"port {port} is in use on {host}: choose another with --port")
+
+
+def _signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"

@@ -58,6 +58,10 @@ class Settings:
     max_retry_after: float = 120.0
     #: Consecutive failures after which a host is given up for the run.
     host_failure_limit: int = 5
+    #: Seconds a host may keep us waiting without any answer (timeouts, failed
+    #: connections), counted since it last answered, before it is given up for
+    #: the run; 0 for no limit.
+    host_time_budget: float = 60.0
     #: Largest body accepted, in bytes (after decompression).
     max_bytes: int = 10_000_000
     #: Redirects followed per request.

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import gzip
 import random
 import re
+import socket
 import zlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -166,8 +168,8 @@ async def test_robots_4xx_allows_everything() -> None:
 
 @pytest.mark.parametrize(
     "robots",
-    [reply(503), lambda request: (_ for _ in ()).throw(httpx.ConnectError("refused"))],
-    ids=["5xx", "unreachable"],
+    [reply(503), lambda request: (_ for _ in ()).throw(httpx.ReadTimeout("slow"))],
+    ids=["5xx", "timeout"],
 )
 async def test_robots_unavailable_disallows_host_for_the_run(robots: Reply) -> None:
     web = Web({"https://x.se/robots.txt": robots, "https://x.se/a": reply(200, "a")})
@@ -399,7 +401,7 @@ async def test_retry_after_beyond_the_cap_fails_at_once() -> None:
 @pytest.mark.parametrize(
     ("error", "message"),
     [
-        (httpx.ConnectError("connection refused"), "connection error: connection refused"),
+        (httpx.ConnectError("connection refused"), "cannot connect to x.se: connection refused"),
         (httpx.ReadTimeout("slow"), "timed out (read)"),
         (httpx.ConnectTimeout("slow"), "timed out (connect)"),
         (httpx.RemoteProtocolError("peer closed connection"), "connection error"),
@@ -415,6 +417,81 @@ async def test_transport_errors_are_retried_then_fail(error: Exception, message:
         with pytest.raises(FetchError, match=re.escape(message)) as caught:
             await fetcher.fetch("https://x.se/a")
     assert caught.value.attempts == 3 and caught.value.status is None
+
+
+def connect_error(cause: OSError) -> httpx.ConnectError:
+    """A ConnectError as httpx raises it: the OS error down its chain."""
+    error = httpx.ConnectError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "reason", "kind", "attempts"),
+    [
+        (
+            socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+            "cannot resolve host x.se (DNS)",
+            "DNS",
+            1,  # the resolver's definite "no such name" is not asked again
+        ),
+        (
+            socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"),
+            "cannot resolve host x.se (DNS)",
+            "DNS",
+            3,
+        ),
+        (
+            ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed"),
+            "connection refused by x.se",
+            "connection refused",
+            3,
+        ),
+        (
+            OSError(errno.ENETUNREACH, "Network is unreachable"),
+            "network unreachable (connecting to x.se)",
+            "network unreachable",
+            3,
+        ),
+        (
+            OSError(errno.EHOSTUNREACH, "No route to host"),
+            "no route to host x.se",
+            "no route",
+            3,
+        ),
+    ],
+    ids=["dns-no-such-name", "dns-temporary", "refused", "network-unreachable", "no-route"],
+)
+async def test_failed_connections_say_what_failed_not_robots(
+    cause: OSError, reason: str, kind: str, attempts: int
+) -> None:
+    web = Web(
+        {"https://x.se/robots.txt": lambda request: (_ for _ in ()).throw(connect_error(cause))}
+    )
+    records: list[RequestRecord] = []
+    async with make(web, records=records, retries=3) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            await fetcher.fetch("https://x.se/a")
+        assert fetcher.unreachable_hosts == {"x.se": kind}
+    assert caught.value.reason == reason and not isinstance(caught.value, RobotsDisallowed)
+    assert "robots" not in str(caught.value)
+    assert records[0].purpose == "robots" and records[0].error == reason
+    assert records[0].attempts == attempts
+
+
+async def test_a_host_that_answered_is_not_unreachable() -> None:
+    calls = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if len(calls) == 2:
+            raise connect_error(ConnectionRefusedError(errno.ECONNREFUSED, "refused"))
+        return httpx.Response(404 if request.url.path == "/robots.txt" else 200)
+
+    async with make(flaky, retries=1) as fetcher:
+        with pytest.raises(FetchError, match="connection refused"):
+            await fetcher.fetch("https://x.se/a")
+        assert fetcher.unreachable_hosts == {}
 
 
 async def test_total_timeout_cuts_a_request_that_never_ends() -> None:

@@ -145,9 +145,12 @@ async def test_connection_refused(time: FakeTime) -> None:
     with FaultServer() as gone:
         url = gone.url("/p")
     async with fetcher(time, retries=2) as client:
-        with pytest.raises(FetchError, match="robots.txt unavailable") as caught:
+        with pytest.raises(FetchError) as caught:
             await client.fetch(url)
-    assert "connection error" in caught.value.reason
+        assert client.unreachable_hosts == {gone.host: "connection refused"}
+    # What happened, not a robots.txt problem: nothing answered at all.
+    assert caught.value.reason == f"connection refused by {gone.host}"
+    assert not isinstance(caught.value, RobotsDisallowed)
     assert caught.value.attempts == 0  # robots.txt unreachable: the host is off limits
 
 

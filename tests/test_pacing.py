@@ -13,6 +13,7 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from time import monotonic
 
 import httpx
 import pytest
@@ -506,3 +507,84 @@ async def test_retries_stop_once_the_host_is_given_up_meanwhile() -> None:
     with pytest.raises(FetchError, match="service unavailable after 1 attempt$"):
         await pacer.send(host, request, gap=0.0, fail=fail)
     assert calls == 1
+
+
+# -- the time budget of a host that does not answer
+
+
+async def test_a_silent_host_is_given_up_once_its_time_budget_is_spent() -> None:
+    time = FakeTime()
+    pacer = make_pacer(time, retries=4, host_time_budget=60.0)
+    silent = Script(time, AttemptFailed("timed out (read)", answered=False), takes=30.0)
+    with pytest.raises(FetchError) as caught:
+        await send(pacer, silent)
+    assert silent.calls == 2  # 30 s + 30 s: no third attempt
+    host = pacer.host(URL)
+    assert host.given_up
+    assert caught.value.reason == (
+        "no answer from www.vastervik.se in 60 s (timed out (read)): "
+        "host given up for this run (host_time_budget)"
+    )
+    later = Script(time, answer(200))
+    with pytest.raises(FetchError, match="host_time_budget"):
+        await send(pacer, later)
+    assert later.calls == 0
+
+
+async def test_the_budget_counts_silence_since_the_host_last_answered() -> None:
+    time = FakeTime()
+    pacer = make_pacer(time, retries=1, host_time_budget=60.0, host_failure_limit=100)
+    for _ in range(3):
+        with pytest.raises(FetchError):
+            await send(pacer, Script(time, AttemptFailed("timed out", answered=False), takes=25.0))
+        await send(pacer, Script(time, answer(200)))  # it answers: the count starts again
+    assert not pacer.host(URL).given_up
+    for _ in range(2):
+        with pytest.raises(FetchError):
+            await send(pacer, Script(time, AttemptFailed("timed out", answered=False), takes=25.0))
+    assert not pacer.host(URL).given_up  # 50 s
+    with pytest.raises(FetchError, match="host_time_budget"):
+        await send(pacer, Script(time, AttemptFailed("timed out", answered=False), takes=25.0))
+
+
+async def test_answers_and_errors_with_an_answer_cost_no_budget() -> None:
+    time = FakeTime()
+    pacer = make_pacer(time, retries=3, host_time_budget=10.0, host_failure_limit=100)
+    for _ in range(3):
+        with pytest.raises(FetchError):
+            await send(pacer, Script(time, answer(503), takes=20.0))
+        with pytest.raises(FetchError):
+            await send(pacer, Script(time, AttemptFailed("truncated body"), takes=20.0))
+    assert not pacer.host(URL).given_up
+
+
+async def test_no_budget_when_it_is_zero() -> None:
+    time = FakeTime()
+    pacer = make_pacer(time, retries=5, host_time_budget=0.0)
+    silent = Script(time, AttemptFailed("timed out", answered=False), takes=1000.0)
+    with pytest.raises(FetchError, match="timed out"):
+        await send(pacer, silent)
+    assert silent.calls == 5 and not pacer.host(URL).given_up
+
+
+async def test_an_attempt_is_cut_where_the_budget_ends() -> None:
+    # Real time here: the cut is an asyncio timeout. The request would hang for good.
+    pacer = Pacer(
+        dataclasses.replace(BASE, host_time_budget=0.05, total_timeout=60.0),
+        agent=AGENT,
+        sleep=asyncio.sleep,
+        clock=monotonic,
+        now=lambda: NOW,
+        rng=StubRng(),
+    )
+    hang = asyncio.Event()
+
+    async def request() -> Response:
+        await hang.wait()
+        return answer(200)
+
+    with pytest.raises(
+        FetchError, match=r"no answer from www.vastervik.se in 0.05 s \(timed out\): "
+    ):
+        await pacer.send(pacer.host(URL), request, gap=0.0, fail=fail)
+    assert pacer.host(URL).given_up

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -12,9 +16,11 @@ from pathlib import Path
 import feedparser
 import httpx
 import pytest
+from click.testing import CliRunner
 from datasette.app import Datasette
 from search_archive import SOURCES, build_archive
 
+from scraper.cli import cli
 from scraper.errors import StorageError
 from scraper.serve.app import build_server, make_datasette
 from scraper.serve.metadata import CANNED_QUERIES, TABLES
@@ -382,3 +388,56 @@ def test_release_document_drops_non_web_urls() -> None:
     assert [i["url"] for i in document["images"]] == ["https://k.se/a.jpg"]
     assert document["attachments"] == []
     assert document["paragraphs"] == ["Ett.", "Två."]
+
+
+# --------------------------------------------------------------------------
+# scraper serve: where it serves, and a port already taken
+
+
+def test_serve_prints_its_url_and_serves_there(archive: tuple[Path, dict[str, int]]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scraper.cli", "serve", "--db", str(archive[0]), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.fullmatch(
+            rf"Serving {re.escape(str(archive[0]))} at (http://127\.0\.0\.1:(\d+)/) "
+            r"\(Ctrl-C to stop\)\n",
+            line,
+        )
+        assert match, (line, process.stderr.read() if process.poll() is not None else "")
+        assert int(match[2]) != 0
+        # The socket listens before the line is printed: a request right away
+        # waits in its backlog until the server runs, it is never refused.
+        response = httpx.get(match[1] + "archive/releases.json", timeout=60)
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def test_serve_on_a_port_in_use_exits_4_and_says_so(
+    archive: tuple[Path, dict[str, int]],
+) -> None:
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        result = CliRunner().invoke(cli, ["serve", "--db", str(archive[0]), "--port", str(port)])
+    finally:
+        taken.close()
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: port {port} is in use on 127.0.0.1: choose another with --port\n"
+    )
+    assert "Traceback" not in result.output
+
+
+def test_serve_a_missing_archive_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "saknas.db")])
+    assert result.exit_code == 2 and "no such archive" in result.output

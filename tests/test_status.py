@@ -1,8 +1,15 @@
-"""The operator's status report: failures and stale sources stand out."""
+"""The operator's status report: failures and stale sources stand out, and the
+exit status says whether any needs attention (for monitoring)."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
-from scraper.update.status import format_status, stale_warning
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.records import Source
+from scraper.store import Archive
+from scraper.update.status import format_status, needs_attention, stale_warning
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
@@ -58,3 +65,37 @@ def test_report_shows_failure_reason_flags_and_counts() -> None:
 
 def test_never_produced_anything() -> None:
     assert stale_warning(row(releases=0, newest=None), now=NOW) == "no releases yet"
+
+
+def test_needs_attention_names_failing_and_stale_sources() -> None:
+    rows = [
+        row(),
+        row(id="felby", failing_since="2026-11-25T06:00:00Z"),
+        row(id="tyst", newest="2026-09-01"),
+        row(id="ny", last_run=None, releases=0, newest=None, usual_gap_days=None),
+    ]
+    assert needs_attention(rows, now=NOW) == ["felby", "tyst"]
+    assert needs_attention([row()], now=NOW) == []
+
+
+def test_status_exits_0_when_all_is_fine_and_1_when_a_source_fails(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with Archive(db) as archive:
+        archive.sync_sources([Source(id="felby", name="Felby kommun", url="https://felby.se/")])
+    fine = CliRunner().invoke(cli, ["status", "--db", str(db)])
+    assert fine.exit_code == 0, fine.output
+    assert "failing or stale" not in fine.output
+
+    with Archive(db) as archive:
+        archive.record_source_result(
+            "felby", error="cannot resolve host felby.se (DNS)", now="2026-11-27T03:00:00Z"
+        )
+    failing = CliRunner().invoke(cli, ["status", "--db", str(db)])
+    assert failing.exit_code == 1
+    assert "FAILING:       since 2026-11-27T03:00:00Z" in failing.output
+    assert failing.output.splitlines()[-1] == "1 of 1 sources failing or stale: felby"
+
+
+def test_status_of_a_missing_archive_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "saknas.db")])
+    assert result.exit_code == 2 and "no such archive" in result.output

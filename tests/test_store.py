@@ -327,3 +327,20 @@ def test_full_recheck_names_each_release_once(archive: Archive) -> None:
         everything=True,
     )
     assert due == [URL]
+
+
+def test_opening_a_current_archive_writes_nothing_so_it_never_waits_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    # A second `scraper update` must reach the update lock (exit 3), not time out
+    # on the database lock of the update that is writing.
+    path = tmp_path / "archive.db"
+    Archive(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with Archive(path) as archive:
+            assert archive.release_count() == 0
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -22,9 +22,11 @@ without mojibake (scraper.fetch.charset).
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import ipaddress
 import random
+import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -39,7 +41,7 @@ from scraper.timestamps import format_timestamp
 
 from .charset import Decoded, decode_body, is_text_type
 from .inflate import BodyError, Inflater, cap_body, too_large
-from .pacing import AttemptFailed, Pacer, Response, status_reason
+from .pacing import AttemptFailed, Pacer, Response, host_key, status_reason
 from .robots import ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, RobotsRules, RobotsTxt, is_definite
 from .useragent import CONTACT_URL, user_agent
 
@@ -112,6 +114,37 @@ def _describe(exc: BaseException) -> str:
             return str(link)
         link = link.__cause__ or link.__context__
     return type(exc).__name__
+
+
+def _connection_failure(exc: httpx.TransportError, host: str) -> AttemptFailed | None:
+    """The failed attempt when no connection to ``host`` could be made, else None.
+
+    Says what failed in the operator's words (DNS, refused, unreachable): with
+    no network, every host fails this way, and that must not read like a
+    problem of the sites (or of their robots.txt).
+    """
+    if not isinstance(exc, httpx.ConnectError):
+        return None
+    link: BaseException | None = exc
+    while link is not None:
+        if isinstance(link, socket.gaierror):
+            # "No such name" is the resolver's answer, not a hiccup: not retried.
+            definite = link.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None))
+            return AttemptFailed(
+                f"cannot resolve host {host} (DNS)", retryable=not definite, unreachable="DNS"
+            )
+        if isinstance(link, ConnectionRefusedError):
+            return AttemptFailed(f"connection refused by {host}", unreachable="connection refused")
+        if isinstance(link, OSError) and link.errno == errno.ENETUNREACH:
+            return AttemptFailed(
+                f"network unreachable (connecting to {host})", unreachable="network unreachable"
+            )
+        if isinstance(link, OSError) and link.errno == errno.EHOSTUNREACH:
+            return AttemptFailed(f"no route to host {host}", unreachable="no route")
+        link = link.__cause__ or link.__context__
+    return AttemptFailed(
+        f"cannot connect to {host}: {_describe(exc)}", unreachable="connection failed"
+    )
 
 
 async def _read_body(response: httpx.Response, *, limit: int, cut: bool) -> bytes:
@@ -262,6 +295,16 @@ class Fetcher:
         return tuple(self._robots_fetched)
 
     @property
+    def unreachable_hosts(self) -> dict[str, str]:
+        """Hosts asked in this run that never answered because no connection could
+        be made, with how it failed ("DNS", "connection refused", "connect timeout" ...)."""
+        return {
+            key: host.unreachable
+            for key, host in self._pacer.hosts.items()
+            if host.requests and not host.answered and host.unreachable
+        }
+
+    @property
     def given_up_hosts(self) -> frozenset[str]:
         """Hosts given up for the rest of this Fetcher."""
         return frozenset(key for key, host in self._pacer.hosts.items() if host.given_up)
@@ -403,6 +446,9 @@ class Fetcher:
             self._record(job, "robots", size=0, elapsed=self._clock() - started, error=exc.reason)
             if exc.status is not None and is_definite(exc.status):
                 return self._robots_answered(robots_url, exc.status, "")
+            if self._pacer.host(url).unreachable:
+                # No connection at all: a network fault, not a robots.txt problem.
+                return RobotsRules.no_connection(exc.reason)
             return RobotsRules.unreachable(exc.reason)
         elapsed = self._clock() - started
         self._record(job, "robots", size=len(response.content), elapsed=elapsed, error=None)
@@ -429,9 +475,11 @@ class Fetcher:
             job.final_url = str(current)
             host = self._pacer.host(current)
             if host.given_up:
-                raise job.error(self._pacer.given_up_reason, status=job.status)
+                raise job.error(host.given_up_reason, status=job.status)
             if job.check_robots:
                 rules = await self._robots(current, gap=job.gap, site=job.site)
+                if host.given_up:  # asking for robots.txt used up the host
+                    raise job.error(host.given_up_reason, status=job.status)
                 if not rules.can_fetch(str(current), self.user_agent):
                     kind = FetchError if rules.unavailable else RobotsDisallowed
                     raise job.error(rules.reason, status=job.status, kind=kind)
@@ -502,12 +550,18 @@ class Fetcher:
             raise AttemptFailed(f"timed out after {total:g} s (total)") from exc
         except httpx.TimeoutException as exc:
             kind = type(exc).__name__.removesuffix("Timeout").lower()
-            raise AttemptFailed(f"timed out ({kind})") from exc
+            unreachable = "connect timeout" if isinstance(exc, httpx.ConnectTimeout) else None
+            raise AttemptFailed(
+                f"timed out ({kind})", answered=False, unreachable=unreachable
+            ) from exc
         except httpx.TransportError as exc:
             message = _describe(exc)
             if "message body" in message:  # h11: fewer bytes than Content-Length / chunks
                 raise AttemptFailed(f"truncated body: {message}") from exc
-            raise AttemptFailed(f"connection error: {message}") from exc
+            failed = _connection_failure(exc, host_key(url))
+            if failed is not None:
+                raise failed from exc
+            raise AttemptFailed(f"connection error: {message}", answered=False) from exc
         except BodyError as exc:  # inflate's own error: the body as sent cannot be read
             raise AttemptFailed(
                 exc.reason, retryable=exc.retryable, host_fault=exc.host_fault

@@ -11,7 +11,10 @@ measured from the end of one request to the start of the next, and at most
 (``AttemptFailed``, 5xx, 429) are retried up to ``settings.retries`` times
 with exponential backoff and full jitter, or after Retry-After; a host whose
 fetches failed for good ``settings.host_failure_limit`` times in a row is
-given up. No network here: scraper.fetch hands in the request to send.
+given up, and so is a host that has gone ``settings.host_time_budget``
+seconds of attempts without answering at all (timeouts, refused or failed
+connections) since it last answered: no attempt waits on a silent host beyond
+that budget. No network here: scraper.fetch hands in the request to send.
 """
 
 from __future__ import annotations
@@ -48,12 +51,25 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600
 class AttemptFailed(Exception):
     """One attempt failed; the retry loop decides what happens next."""
 
-    def __init__(self, reason: str, *, retryable: bool = True, host_fault: bool = True) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retryable: bool = True,
+        host_fault: bool = True,
+        answered: bool = True,
+        unreachable: str | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
         #: False when the host did nothing wrong; it then does not count toward giving it up.
         self.host_fault = host_fault
+        #: False when nothing came back at all (a timeout, a failed connection):
+        #: the attempt's time counts against ``settings.host_time_budget``.
+        self.answered = answered and unreachable is None
+        #: How the connection failed when none was made ("DNS", "connection refused" ...).
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -84,7 +100,24 @@ class HostState:
     not_before: float = 0.0
     failures: int = 0
     given_up: bool = False
+    #: Why the host was given up ("" while it is not).
+    given_up_reason: str = ""
     requests: int = 0
+    #: Whether any request to the host got an HTTP response in this run.
+    answered: bool = False
+    #: How the last failed connection to the host failed ("DNS" ...), None when
+    #: the last attempt connected.
+    unreachable: str | None = None
+    #: Seconds of attempts without any answer since the host last answered.
+    silent_time: float = 0.0
+    #: Clock time the last request to the host started.
+    last_start: float = 0.0
+
+    def give_up(self, reason: str) -> None:
+        """Leave the host for the rest of the run, saying why."""
+        if not self.given_up:
+            self.given_up = True
+            self.given_up_reason = reason
 
 
 def host_key(url: httpx.URL) -> str:
@@ -156,8 +189,24 @@ class Pacer:
 
     @property
     def given_up_reason(self) -> str:
-        """Why requests to a given-up host are refused."""
+        """Why requests to a host given up for its failures are refused."""
         return f"host given up after {self.settings.host_failure_limit} consecutive failures"
+
+    def _silence_reason(self, host: HostState, why: str) -> str:
+        return (
+            f"no answer from {host.key} in {self.settings.host_time_budget:g} s ({why}): "
+            "host given up for this run (host_time_budget)"
+        )
+
+    def _note_silence(self, host: HostState, failure: AttemptFailed) -> bool:
+        """Count an attempt that got no answer; True when the host's time budget is spent."""
+        host.unreachable = failure.unreachable
+        host.silent_time += max(0.0, (host.last_end or 0.0) - host.last_start)
+        budget = self.settings.host_time_budget
+        if budget and host.silent_time >= budget:
+            host.give_up(self._silence_reason(host, failure.reason))
+            return True
+        return False
 
     async def send(
         self,
@@ -180,7 +229,10 @@ class Pacer:
                 response = await self._attempt(host, request, gap=gap, fail=fail)
             except AttemptFailed as exc:
                 failure = exc
+                if not exc.answered and self._note_silence(host, exc):
+                    raise fail(host.given_up_reason) from None
             else:
+                host.answered, host.unreachable, host.silent_time = True, None, 0.0
                 if response.status not in RETRY_STATUSES:
                     host.failures = 0
                     return response
@@ -205,7 +257,7 @@ class Pacer:
             if failure.host_fault:
                 host.failures += 1
                 if host.failures >= self.settings.host_failure_limit:
-                    host.given_up = True
+                    host.give_up(self.given_up_reason)
             raise fail(failure.reason)
 
     async def _attempt(
@@ -219,7 +271,7 @@ class Pacer:
         """Await ``request`` once when the host's turn comes."""
         async with host.lock:
             if host.given_up:
-                raise fail(self.given_up_reason)
+                raise fail(host.given_up_reason)
             ready = host.not_before
             if host.last_end is not None:
                 robots_gap = host.robots.min_gap(self.agent) if host.robots else 0.0
@@ -229,7 +281,26 @@ class Pacer:
                 await self._sleep(wait)
             async with self._slots:
                 host.requests += 1
+                host.last_start = self._clock()
+                left = self._budget_left(host)
                 try:
-                    return await request()
+                    async with asyncio.timeout(left):
+                        return await request()
+                except TimeoutError:
+                    # Only the budget's own timeout gets here (a request's own
+                    # timeouts come back as AttemptFailed): the budget is spent.
+                    host.silent_time = self.settings.host_time_budget
+                    raise AttemptFailed("timed out", answered=False) from None
                 finally:
                     host.last_end = self._clock()
+
+    def _budget_left(self, host: HostState) -> float | None:
+        """Seconds an attempt may wait on the host before its time budget is spent.
+
+        None (no limit of its own) while the request's own total timeout comes first.
+        """
+        budget = self.settings.host_time_budget
+        if not budget:
+            return None
+        left = max(0.0, budget - host.silent_time)
+        return left if left < self.settings.total_timeout else None

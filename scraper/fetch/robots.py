@@ -5,7 +5,9 @@ The convention, as Google documents it: 2xx is parsed; 3xx gone wrong
 5xx, timeouts and connection errors (after retries) mean the host is treated
 as fully disallowed for the rest of the run. Its fetches then raise
 FetchError "robots.txt unavailable ...", not RobotsDisallowed: the host is at
-fault, not a rule.
+fault, not a rule. When no connection could be made at all (DNS, refused,
+unreachable) they raise FetchError with that reason, which is no robots.txt
+matter.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ class RobotsRules:
         """Nothing allowed: robots.txt could not be fetched (``why``)."""
         reason = f"robots.txt unavailable ({why}): host disallowed for this run"
         return cls(None, allow_all=False, reason=reason, unavailable=True)
+
+    @classmethod
+    def no_connection(cls, why: str) -> RobotsRules:
+        """Nothing allowed: no connection to the host could be made (``why`` says how)."""
+        return cls(None, allow_all=False, reason=why, unavailable=True)
 
     def can_fetch(self, url: str, agent: str) -> bool:
         if self.parser is None:

@@ -2,6 +2,7 @@
 
     make_datasette(path)   a configured Datasette (for tests: await ds.client.get(...))
     build_server(path)     a uvicorn server for it, not yet running
+    listen(host, port)     the bound socket to serve on (PortInUseError when taken)
     serve(path)            run that server until interrupted (``scraper serve``)
 
 The database is served under its file name's stem (``archive.db`` ->
@@ -16,6 +17,7 @@ checkpoint the WAL into it first
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,20 @@ import uvicorn
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from scraper.errors import StorageError
+from scraper.errors import PortInUseError, StorageError
 
 from . import plugin as datasette_plugin
 from .metadata import build_metadata
 
-__all__ = ["DEFAULT_SETTINGS", "build_server", "database_name", "make_datasette", "serve"]
+__all__ = [
+    "DEFAULT_SETTINGS",
+    "build_server",
+    "database_name",
+    "listen",
+    "make_datasette",
+    "serve",
+    "served_url",
+]
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
@@ -107,6 +117,30 @@ def build_server(
     ds = make_datasette(db_path, immutable=immutable, **options)
     config = uvicorn.Config(ds.app(), host=host, port=port, log_level=log_level, lifespan="off")
     return uvicorn.Server(config)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` and listening (port 0: any free port).
+
+    Bound before the server starts, so that a taken port is a clear error of
+    its own and the URL printed is the one served.
+
+    :raises PortInUseError: when another process holds the port.
+    :raises OSError: when the address cannot be bound for another reason.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(host=host, port=port) from exc
+        raise
+
+
+def served_url(sock: socket.socket) -> str:
+    """The http:// URL a socket from ``listen`` is reached at."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def serve(

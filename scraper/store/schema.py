@@ -228,7 +228,7 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("frontier", ["source"]),
 ]
 
-#: Views: derived, so dropped and made again on every opening (they hold no data).
+#: Views: derived, so dropped and made again whenever their SQL changes (they hold no data).
 VIEWS: dict[str, str] = {
     # Reconciliation: every release link a listing, feed or sitemap showed that
     # no archived release answers to, with the reason the archive has for it.
@@ -269,7 +269,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, columns in INDEXES:
             db[name].create_index(columns, if_not_exists=True)
         for name, sql in VIEWS.items():
-            db.execute(f"DROP VIEW IF EXISTS {name}")
-            db.execute(f"CREATE VIEW {name} AS {sql.strip()}")
+            wanted = f"CREATE VIEW {name} AS {sql.strip()}"
+            row = db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]
+            ).fetchone()
+            # Only when it changed: opening a current archive writes nothing, so it
+            # never waits for the lock of an update that is writing.
+            if row is None or row[0] != wanted:
+                db.execute(f"DROP VIEW IF EXISTS {name}")
+                db.execute(wanted)
     search.ensure_search_index(db)
-    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from scraper.discover.urls import trusted_canonical
-from scraper.errors import ExtractError, FetchError, RobotsDisallowed, ScraperError
+from scraper.errors import ExtractError, FetchError, Interrupted, RobotsDisallowed, ScraperError
 from scraper.extract.release import EXTRACTOR_VERSION, extract_release
 from scraper.extract.template import learn_template
 from scraper.fetch.client import Fetcher, RequestRecord
@@ -26,6 +26,8 @@ from scraper.records import Config, Page, SiteTemplate, Source, SourceReport
 from scraper.store import Archive
 from scraper.timestamps import parse_timestamp, shift, utc_now
 
+from .interrupt import StopSignals, stop_on_signals
+from .network import network_verdict
 from .reprocess import reextract_page
 from .walk import KnownUrls, ListingWalk
 
@@ -45,10 +47,20 @@ class RunReport:
 
     run_id: int
     sources: tuple[SourceReport, ...]
+    #: "network unreachable: no host answered ..." when no host of the run could
+    #: be reached at all (the sources failed for that one reason), else None.
+    network_error: str | None = None
 
     @property
     def ok(self) -> bool:
         return all(report.ok for report in self.sources)
+
+    @property
+    def status(self) -> str:
+        """The run's ``runs.status``: "ok", "failed" or "offline" (no host answered)."""
+        if self.network_error:
+            return "offline"
+        return "ok" if self.ok else "failed"
 
 
 @dataclass
@@ -89,19 +101,27 @@ def update(
     transport: httpx.AsyncBaseTransport | None = None,
     now: Callable[[], str] = utc_now,
 ) -> RunReport:
-    """Run one update over the configured sources (all, or those in ``source_ids``)."""
-    return asyncio.run(
-        run_update(
-            config,
-            archive,
-            source_ids=source_ids,
-            full=full,
-            concurrency=concurrency,
-            progress=progress,
-            transport=transport,
-            now=now,
-        )
-    )
+    """Run one update over the configured sources (all, or those in ``source_ids``).
+
+    SIGINT and SIGTERM stop it between two transactions: the run is marked
+    ``interrupted`` and ``Interrupted`` is raised.
+    """
+
+    async def main() -> RunReport:
+        with stop_on_signals() as stop:
+            return await run_update(
+                config,
+                archive,
+                source_ids=source_ids,
+                full=full,
+                concurrency=concurrency,
+                progress=progress,
+                transport=transport,
+                now=now,
+                stop=stop,
+            )
+
+    return asyncio.run(main())
 
 
 async def run_update(
@@ -114,8 +134,13 @@ async def run_update(
     progress: Progress = _quiet,
     transport: httpx.AsyncBaseTransport | None = None,
     now: Callable[[], str] = utc_now,
+    stop: StopSignals | None = None,
 ) -> RunReport:
-    """The asynchronous body of :func:`update`."""
+    """The asynchronous body of :func:`update`.
+
+    :param stop: the signals that cancel this task (``stop_on_signals``): a run
+        they cancel is marked ``interrupted`` and ``Interrupted`` is raised.
+    """
     sources = [s for s in config.sources if not source_ids or s.id in source_ids]
     unknown = set(source_ids) - {s.id for s in config.sources}
     if unknown:
@@ -167,19 +192,39 @@ async def run_update(
             now=now,
         )
 
+        done: list[SourceReport] = []
+
         async def one(source: Source) -> SourceReport:
             async with gate:
-                return await job.run_source(source)
+                done.append(await job.run_source(source))
+                return done[-1]
 
         try:
             reports = list(await asyncio.gather(*(one(s) for s in sources)))
+        except asyncio.CancelledError:
+            if stop is None or stop.received is None:
+                raise
+            _finish_interrupted(archive, run_id, done, now=now())
+            raise Interrupted(stop.received, run_id=run_id, done=len(done)) from None
         finally:
+            if stop is not None:
+                stop.disarm()
             archive.save_robots(fetcher.robots_fetched)
-    status = "ok" if all(r.ok for r in reports) else "failed"
+        network = network_verdict(fetcher.requests_by_host, fetcher.unreachable_hosts)
+    report = RunReport(run_id=run_id, sources=tuple(reports), network_error=network)
     archive.finish_run(
-        run_id, status=status, now=now(), summary={r.source: r.__dict__ for r in reports}
+        run_id, status=report.status, now=now(), summary={r.source: r.__dict__ for r in reports}
     )
-    return RunReport(run_id=run_id, sources=tuple(reports))
+    return report
+
+
+def _finish_interrupted(
+    archive: Archive, run_id: int, done: list[SourceReport], *, now: str
+) -> None:
+    """Close a run a signal stopped: the sources it finished are in its summary."""
+    archive.finish_run(
+        run_id, status="interrupted", now=now, summary={r.source: r.__dict__ for r in done}
+    )
 
 
 @dataclass
@@ -202,6 +247,8 @@ class _Job:
             tally.error = str(exc)
         except Exception as exc:  # a bug must not take the other sources down
             tally.error = f"internal error: {type(exc).__name__}: {exc}"
+        if tally.error:
+            tally.failed += 1  # what failed the source (its listing ...) is a failure too
         self.archive.record_source_result(source.id, error=tally.error, now=self.now())
         # Reconciliation: what the listings showed against what is archived.
         tally.listed, gaps = self.archive.coverage(source.id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from scraper.timestamps import parse_timestamp
 
-__all__ = ["coverage_line", "format_status", "stale_warning"]
+__all__ = ["coverage_line", "format_status", "needs_attention", "stale_warning"]
 
 #: A source is stale when it published nothing for this many usual gaps ...
 STALE_FACTOR = 3.0
@@ -18,7 +18,7 @@ MISSING_SHOWN = 10
 
 
 def coverage_line(listed: int, missing: int) -> str:
-    """ "100 % (116 of 116 listed releases archived)"; "-" before anything was listed."""
+    """Like "100 % (116 of 116 listed releases archived)"; "-" before anything was listed."""
     if not listed:
         return "-"
     archived = listed - missing
@@ -45,6 +45,12 @@ def stale_warning(row: dict[str, Any], *, now: datetime) -> str | None:
     if silent > limit:
         return f"nothing new for {silent:.0f} days (usually every {gap:.0f})"
     return None
+
+
+def needs_attention(rows: list[dict[str, Any]], *, now: datetime | None = None) -> list[str]:
+    """The sources that are failing (their last run failed) or stale; empty when all is fine."""
+    now = now or datetime.now(UTC)
+    return [row["id"] for row in rows if row.get("failing_since") or stale_warning(row, now=now)]
 
 
 def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) -> str:
