@@ -137,7 +137,7 @@ def test_offline_run_prints_one_line_and_exits_5(tmp_path: Path, refusing_host: 
     assert result.exit_code == 5, result.output
     assert result.stderr.strip() == OFFLINE.format("1 host, connection refused by all")
     lines = result.stdout.splitlines()
-    assert lines[-2].split() == ["total", "0", "0", "0", "0", "0", "0", "2", "0"]  # ... failed, missing
+    assert lines[-2].split() == ["total", "0", "0", "0", "0", "0", "0", "2", "0"]
     assert lines[-1] == "run 1 offline: 2 of 2 sources failed"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT status FROM runs").fetchall() == [("offline",)]
