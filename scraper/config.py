@@ -39,6 +39,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .errors import ConfigError
 from .records import Config, RefetchSchedule, Settings, Source
+from .registry import organisation_by_id
 
 __all__ = ["load_config", "parse_config"]
 
@@ -54,6 +55,7 @@ _SOURCE_KEYS = {
     "body_selector": str,
     "drop_selectors": list,
     "date_selector": str,
+    "organisation": str,
 }
 _REQUIRED = ("id", "name", "url")
 
@@ -258,6 +260,15 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
     for key in ("body_selector", "date_selector"):
         if key in values:
             _check_selector(values[key], path=path, line=line_of(index, key), field=key)
+    organisation = values.get("organisation")
+    if organisation is not None and organisation_by_id(organisation) is None:
+        raise ConfigError(
+            'no municipality (kommunkod, e.g. "0883") or region ("R" + county code, '
+            'e.g. "R08") with this id in the registry',
+            path=path,
+            line=line_of(index, "organisation"),
+            field="organisation",
+        )
     return Source(
         id=values["id"],
         name=values["name"].strip(),
@@ -270,6 +281,7 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
         drop_selectors=tuple(drops),
         date_selector=values.get("date_selector"),
         line=table_line or 0,
+        organisation=organisation,
     )
 
 

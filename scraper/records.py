@@ -106,6 +106,8 @@ class Source:
     date_selector: str | None = None
     #: Line of the ``[[source]]`` table in the sources file (for messages).
     line: int = 0
+    #: The organisation publishing it: kommunkod, or "R" + county code (``scraper.registry``).
+    organisation: str | None = None
 
     @property
     def overridden(self) -> bool:
@@ -349,3 +351,35 @@ class RobotsTxt:
     text: str
     #: ISO 8601 UTC time it was fetched.
     fetched_at: str
+
+
+# --------------------------------------------------------------------------
+# The organisations the archive covers
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A Swedish municipality (kommun) or region, from the registry shipped with the package."""
+
+    #: Stable key: the four-digit kommunkod of a municipality ("0883"), or "R" and
+    #: the county code for a region ("R08").
+    id: str
+    #: "kommun" or "region".
+    kind: str
+    #: Official name ("Västerviks kommun", "Region Kalmar län").
+    name: str
+    #: Two-digit county (län) code ("08").
+    county_code: str
+    #: The county's name ("Kalmar län").
+    county: str
+    #: The organisation's web domain ("vastervik.se").
+    domain: str
+    #: Its home page ("https://www.vastervik.se/"), where source discovery starts.
+    homepage: str
+    #: SCB's municipality code; None for a region.
+    kommunkod: str | None = None
+    #: Organisation number ("212000-0929"), where known.
+    org_number: str | None = None
+    #: Registered population on 31 December of ``population_year`` (SCB).
+    population: int | None = None
+    population_year: int | None = None

@@ -14,9 +14,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scraper"
 
-#: Modules every stage may import: records between stages, errors, time, and
+#: Modules every stage may import: records between stages, errors, time, the registry
+#: of municipalities and regions, and
 #: pure text helpers (Swedish dates, word diffs).
-SHARED = frozenset({"records", "errors", "timestamps", "dates", "diff"})
+SHARED = frozenset({"records", "errors", "timestamps", "dates", "diff", "registry"})
 
 EVERY_STAGE = frozenset(
     {"config", "fetch", "discover", "extract", "store", "update", "serve", "demo"}

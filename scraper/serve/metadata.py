@@ -148,6 +148,24 @@ from (
   join sources s on s.id = c.source
 order by s.name, c.year desc"""
 
+#: Releases per 10,000 inhabitants per organisation and year: joins on kommunkod
+#: (organisations.kommunkod) to SCB's statistics, population from the registry.
+PER_CAPITA_SQL = """select
+  o.name as organisation,
+  o.kommunkod,
+  o.county,
+  r.year,
+  count(*) as releases,
+  o.population,
+  round(10000.0 * count(*) / o.population, 2) as per_10000_inhabitants
+from releases r
+  join sources s on s.id = r.source
+  join organisations o on o.id = s.organisation
+where o.population is not null
+  and (:county = '' or o.county = :county or o.county_code = :county)
+group by o.id, r.year
+order by r.year desc, per_10000_inhabitants desc"""
+
 CANNED_QUERIES: dict[str, dict[str, Any]] = {
     "search": {
         "title": "Sök pressmeddelanden",
@@ -191,6 +209,14 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
         "description": "Antal per kommun och publiceringsår, uppdelat på typ.",
         "sql": PER_MUNICIPALITY_YEAR_SQL,
     },
+    "per_capita": {
+        "title": "Pressmeddelanden per 10 000 invånare",
+        "description": "Per kommun och år, med folkmängden (SCB, 31 december 2024) och "
+        "kommunkoden att koppla till SCB:s statistik. county: ett län (namn eller kod), "
+        "eller tomt för hela landet.",
+        "sql": PER_CAPITA_SQL,
+        "params": ["county"],
+    },
 }
 
 #: Every table of the archive with its description and its columns' descriptions.
@@ -216,6 +242,25 @@ TABLES: dict[str, dict[str, Any]] = {
             "drop_selectors": "Handskrivna CSS-väljare som tas bort före extraktion (JSON-lista)",
             "date_selector": "Handskriven CSS-väljare för publiceringsdatumet, om någon",
             "resume_url": "Listningssidan där en avbruten genomgång ska fortsätta",
+            "organisation": "Kommunen eller regionen som publicerar (organisations.id)",
+        },
+    },
+    "organisations": {
+        "description": "Sveriges 290 kommuner och 21 regioner (registret som följer med "
+        "paketet): kommunkod, län och folkmängd, för att koppla arkivet till SCB:s statistik.",
+        "label_column": "name",
+        "columns": {
+            "id": "Kommunkoden (t.ex. 0883), eller R och länskoden för en region (t.ex. R08)",
+            "kind": "kommun eller region",
+            "name": "Officiellt namn, t.ex. Västerviks kommun",
+            "county_code": "Länskod, två siffror",
+            "county": "Länets namn, t.ex. Kalmar län",
+            "kommunkod": "SCB:s kommunkod (tom för en region)",
+            "org_number": "Organisationsnummer, där det är känt",
+            "population": "Folkmängd 31 december population_year (SCB)",
+            "population_year": "Året folkmängden gäller",
+            "domain": "Webbdomän, t.ex. vastervik.se",
+            "homepage": "Startsidan, där sökandet efter källor börjar",
         },
     },
     "releases": {

@@ -82,8 +82,10 @@ class CrawlState:
                 # A corrected URL forgets the feed the old listing announced.
                 self.db.execute(
                     "INSERT INTO sources (id, name, url, verified, overridden, default_kind, "
-                    "body_selector, drop_selectors, date_selector) VALUES (?,?,?,?,?,?,?,?,?) "
+                    "body_selector, drop_selectors, date_selector, organisation) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT(id) DO UPDATE SET name=excluded.name, url=excluded.url, "
+                    "organisation=excluded.organisation, "
                     "verified=excluded.verified, overridden=excluded.overridden, "
                     "default_kind=excluded.default_kind, body_selector=excluded.body_selector, "
                     "drop_selectors=excluded.drop_selectors, "
@@ -99,6 +101,7 @@ class CrawlState:
                         source.body_selector,
                         json.dumps(list(source.drop_selectors)) if source.drop_selectors else None,
                         source.date_selector,
+                        source.organisation,
                     ],
                 )
 
@@ -110,7 +113,7 @@ class CrawlState:
         """
         rows = self.db.execute(
             "SELECT id, name, url, verified, default_kind, body_selector, drop_selectors, "
-            "date_selector FROM sources ORDER BY id"
+            "date_selector, organisation FROM sources ORDER BY id"
         ).fetchall()
         return [
             Source(
@@ -122,6 +125,7 @@ class CrawlState:
                 body_selector=r[5],
                 drop_selectors=tuple(json.loads(r[6])) if r[6] else (),
                 date_selector=r[7],
+                organisation=r[8],
             )
             for r in rows
         ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
+
+from scraper.registry import load_registry
 
 from . import search
 
@@ -31,6 +34,23 @@ TABLES: dict[str, dict[str, Any]] = {
             "body_selector": str,
             "drop_selectors": str,
             "date_selector": str,
+            "organisation": str,
+        },
+        "pk": "id",
+    },
+    "organisations": {
+        "columns": {
+            "id": str,
+            "kind": str,
+            "name": str,
+            "county_code": str,
+            "county": str,
+            "kommunkod": str,
+            "org_number": str,
+            "population": int,
+            "population_year": int,
+            "domain": str,
+            "homepage": str,
         },
         "pk": "id",
     },
@@ -251,6 +271,14 @@ VIEWS: dict[str, str] = {
 }
 
 
+def _fill_organisations(db: sqlite_utils.Database) -> None:
+    """The registry's municipalities and regions, written when the table lacks any."""
+    registry = load_registry()
+    if db.execute("SELECT COUNT(*) FROM organisations").fetchone()[0] == len(registry):
+        return  # as shipped: opening the archive writes nothing
+    db["organisations"].upsert_all([asdict(o) for o in registry], pk="id")
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create missing tables, columns and indexes (never drops or alters one)."""
     with db.atomic():
@@ -268,6 +296,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 )
         for name, columns in INDEXES:
             db[name].create_index(columns, if_not_exists=True)
+        _fill_organisations(db)
         for name, sql in VIEWS.items():
             wanted = f"CREATE VIEW {name} AS {sql.strip()}"
             row = db.execute(
