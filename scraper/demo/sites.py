@@ -34,7 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["SiteInfo", "SiteServer", "load_site_info", "path_for_url", "serve_sites"]
+__all__ = ["SiteInfo", "SiteServer", "load_site_info", "path_for_url", "serve_hosts", "serve_sites"]
 
 
 @dataclass(frozen=True)
@@ -94,10 +94,28 @@ def path_for_url(root: Path, url_path: str, query: str = "") -> Path:
     return target
 
 
-def _content_type(path: Path, info: SiteInfo) -> str:
+def _sniffed_type(body: bytes) -> str | None:
+    """What a feed or sitemap saved without a telling extension is (``feed/index.html``,
+    ``view/43817__type=press``), as the real server would label it."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<urlset")):
+        if b"<rss" in head or b"<rdf" in head:
+            return "application/rss+xml"
+        return "application/atom+xml" if b"<feed" in head else "application/xml"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    return None
+
+
+def _content_type(path: Path, info: SiteInfo, body: bytes = b"") -> str:
     if path.name == "robots.txt":
         return "text/plain; charset=utf-8"
+    sniffed = _sniffed_type(body)
+    if sniffed and sniffed != "text/html":
+        return sniffed
     guessed, _ = mimetypes.guess_type(path.name)
+    if guessed is None and sniffed:
+        guessed = sniffed
     if path.suffix in {".xml", ".rss"}:
         guessed = "application/rss+xml" if "rss" in path.name else "application/xml"
     guessed = guessed or "application/octet-stream"
@@ -175,10 +193,11 @@ def _handler_for(info: SiteInfo) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 return
             extra = {"ETag": etag, "Last-Modified": last_modified}
+            content_type = _content_type(path, info, body)
             if "gzip" in (self.headers.get("Accept-Encoding") or ""):
                 body = gzip.compress(body)
                 extra["Content-Encoding"] = "gzip"
-            self._send(200, body, _content_type(path, info), head=head, extra=extra)
+            self._send(200, body, content_type, head=head, extra=extra)
 
         def _not_modified(self, etag: str, mtime: float) -> bool:
             inm = self.headers.get("If-None-Match")
@@ -269,4 +288,19 @@ def serve_sites(sites_dir: Path) -> list[SiteServer]:
     servers = []
     for site_dir in sorted(p for p in sites_dir.iterdir() if (p / "site.toml").is_file()):
         servers.append(SiteServer(load_site_info(site_dir)).start())
+    return servers
+
+
+def serve_hosts(hosts_dir: Path) -> list[SiteServer]:
+    """Start one server per host folder (``hosts_dir/<host name>/`` is its document root).
+
+    For sets of sites that link to each other by their real-looking names (a
+    municipality and its newsroom); crawl them through
+    ``scraper.demo.hosts.LocalHostsTransport`` with each server's
+    ``info.host``.
+    """
+    servers = []
+    for root in sorted(p for p in hosts_dir.iterdir() if p.is_dir()):
+        info = SiteInfo(id=root.name, name=root.name, root=root, listing="/", host=root.name)
+        servers.append(SiteServer(info).start())
     return servers

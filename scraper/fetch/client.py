@@ -188,6 +188,8 @@ class _Job:
     check_robots: bool
     limit: int
     max_hops: int
+    #: Redirects may leave the site (a home page whose domain moved).
+    off_site: bool = False
     attempts: int = 0
     #: The last HTTP status received.
     status: int | None = None
@@ -320,6 +322,7 @@ class Fetcher:
         last_modified: str | None = None,
         site: str | None = None,
         purpose: str = "page",
+        off_site: bool = False,
     ) -> Page:
         """Fetch ``url`` and return the final response (after redirects) as a ``Page``.
 
@@ -336,6 +339,8 @@ class Fetcher:
         :param site: URL or host of the source's site: redirects may go to its
             registrable domain or to the one of ``url``, nowhere else.
         :param purpose: passed through to the ``RequestRecord``.
+        :param off_site: let redirects go to any site (robots.txt still asked on
+            every host): for a home page whose municipality changed domain.
         """
         headers = {}
         if etag:
@@ -351,6 +356,7 @@ class Fetcher:
             check_robots=True,
             limit=self.settings.max_bytes,
             max_hops=self.settings.max_redirects,
+            off_site=off_site,
         )
         started = self._clock()
         try:
@@ -515,7 +521,7 @@ class Fetcher:
                 target = self._parse(str(current.join(location.strip())))
             except FetchError as exc:
                 raise job.error(f"bad redirect ({exc.reason})", status=response.status) from exc
-            if registrable_domain(target.host) not in domains:
+            if registrable_domain(target.host) not in domains and not job.off_site:
                 raise job.error(f"redirected off-site to {target}", status=response.status)
             if len(seen) > job.max_hops:
                 raise job.error(f"more than {job.max_hops} redirects", status=response.status)
