@@ -43,6 +43,7 @@ _LEAD_RE = re.compile(
 _CAPTION_RE = re.compile(r"caption|bildtext|figcaption|credit|photographer|fotograf")
 _FIGURE_RE = re.compile(r"figure|image-portlet|imageportlet|wp-block-image|image-block|bildblock")
 _HINT_CACHE: dict[str, int] = {}
+_CACHED_CHARS = 256
 
 
 def hint_flags(hint: str) -> int:
@@ -63,9 +64,10 @@ def hint_flags(hint: str) -> int:
         flags |= CAPTION | FIGURE
     elif _FIGURE_RE.search(value):
         flags |= FIGURE
-    if len(_HINT_CACHE) > 50_000:
-        _HINT_CACHE.clear()
-    _HINT_CACHE[hint] = flags
+    if len(hint) <= _CACHED_CHARS:  # a megabyte-long class attribute is no key to keep
+        if len(_HINT_CACHE) > 50_000:
+            _HINT_CACHE.clear()
+        _HINT_CACHE[hint] = flags
     return flags
 
 

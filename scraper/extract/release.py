@@ -17,22 +17,31 @@ point of the public extraction benchmark.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import ExtractError
 from scraper.records import ListingEntry, Release, SiteTemplate, Source
 
-from .blocks import FURNITURE, LEAD, NEGATIVE, Segmented, join_blocks, segment_page
+from .blocks import (
+    FURNITURE,
+    LEAD,
+    MAX_PARSE_WORK,
+    NEGATIVE,
+    Segmented,
+    join_blocks,
+    parse_work,
+    segment_page,
+)
 from .boilerplate import select_content
 from .headline import find_kind, find_title, release_tags
-from .media import find_attachments, find_images
+from .media import find_attachments, find_images, resolve_url
 from .page_head import PageHead, read_head
 from .release_dates import date_from_selector, find_dates
 from .template import template_drops
 
-__all__ = ["EXTRACTOR_VERSION", "body_text", "extract_release"]
+__all__ = ["BUG_REASON", "EXTRACTOR_VERSION", "body_text", "extract_release"]
 
 #: Bump whenever extraction output may change; stored with every release.
 EXTRACTOR_VERSION = "1.2"
@@ -51,7 +60,10 @@ _ENGLISH = frozenset(
 
 
 def _same_site(a: str, b: str) -> bool:
-    host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
+    try:
+        host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
+    except ValueError:  # no URL at all ("http://[::1")
+        return False
     return host_a.removeprefix("www.") == host_b.removeprefix("www.")
 
 
@@ -162,6 +174,11 @@ def extract_release(
 ) -> Release:
     """Extract the release a page holds.
 
+    Whatever the markup (processing instructions, broken nesting, NUL bytes,
+    trees thousands of elements deep), the answer is a release or an
+    ``ExtractError`` with the reason: any other exception met on the way is
+    an extractor bug, raised as an ``ExtractError`` that names it (and chains it).
+
     :param template: what the page's site repeats (``scraper.extract.template.learn_template``);
         without one, only generic evidence removes boilerplate.
     :param source: the page's source: its ``default_kind`` and extraction overrides
@@ -170,12 +187,44 @@ def extract_release(
         when the page itself says nothing (its ``updated``, a sitemap lastmod, is not used:
         it says when a page was rendered as often as when it was changed).
     :raises ExtractError: when the page holds no release (no title: no <h1>, og:title or
-        <title>), or an override selector matches nothing.
+        <title>), nests too deep to parse, or an override selector matches nothing.
     """
+    _check_parse_work(html, url)
+    try:
+        return _extract_release(html, url, template=template, source=source, hint=hint)
+    except ExtractError:
+        raise
+    except Exception as exc:
+        raise _extractor_bug(exc, url) from exc
+
+
+def _check_parse_work(html: str, url: str) -> None:
+    if parse_work(html) > MAX_PARSE_WORK:
+        # Parsing is quadratic in the nesting: such a page would stall the run for minutes.
+        raise ExtractError("page nests block elements too deep to parse", url=url)
+
+
+def _extractor_bug(exc: Exception, url: str) -> ExtractError:
+    """An unexpected exception of the extractor on one page, as that page's ExtractError."""
+    return ExtractError(f"{BUG_REASON}: {type(exc).__name__}: {str(exc)[:200]}", url=url)
+
+
+#: Start of the reason of an ExtractError that stands for an extractor bug.
+BUG_REASON = "extractor error"
+
+
+def _extract_release(
+    html: str,
+    url: str,
+    *,
+    template: SiteTemplate | None,
+    source: Source | None,
+    hint: ListingEntry | None,
+) -> Release:
     tree = LexborHTMLParser(html)
     _apply_drop_selectors(tree, source)
     head = read_head(tree)
-    base = urljoin(url, head.base) if head.base else url
+    base = (resolve_url(url, head.base) if head.base else None) or url
     repeated = template.repeated() if template is not None else frozenset()
     body_node = None
     if source is not None and source.body_selector:
@@ -240,8 +289,8 @@ def extract_release(
     canonical = url
     candidate = head.canonical or head.meta.get("og:url")
     if candidate:
-        resolved = urljoin(base, candidate)
-        if _same_site(resolved, url):
+        resolved = resolve_url(base, candidate)
+        if resolved is not None and _same_site(resolved, url):
             canonical = resolved
     return Release(
         url=url,
@@ -265,7 +314,12 @@ def body_text(html: str, url: str) -> str:
 
     The single-page mode of the extractor, as scored by
     ``../shared/extraction-benchmark/evaluate.py -e scraper.extract:body_text``.
+
+    :raises ExtractError: as ``extract_release`` does, never any other exception.
     """
-    del url
-    seg = segment_page(LexborHTMLParser(html), with_refs=False)
-    return join_blocks(seg, list(select_content(seg).kept))
+    _check_parse_work(html, url)
+    try:
+        seg = segment_page(LexborHTMLParser(html), with_refs=False)
+        return join_blocks(seg, list(select_content(seg).kept))
+    except Exception as exc:
+        raise _extractor_bug(exc, url) from exc
