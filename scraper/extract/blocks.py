@@ -10,6 +10,7 @@ The same walk collects the images, document links, tag/category links and
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ _NESTING_TAGS = (
     "footer|form|header|hgroup|main|menu|nav|ol|section|table|ul"
 )
 _SELF_CLOSING_TAGS = "p|li|dd|dt|h[1-6]|pre|figcaption|summary|tr|td|th"
+_SCANNED_TAGS = math.isqrt(2 * MAX_PARSE_WORK)
 _START_END_RE = re.compile(
     rf"<(/?)(?:({_NESTING_TAGS})|{_SELF_CLOSING_TAGS})(?=[\s/>])", re.IGNORECASE
 )
@@ -77,7 +79,8 @@ def parse_work(html: str) -> int:
     nested <div> take lexbor about a second, 200,000 minutes. Cheap: a page
     with too few tags to come near ``MAX_PARSE_WORK`` is not scanned at all.
     """
-    if html.count("<") ** 2 // 2 <= MAX_PARSE_WORK:
+    # n start tags make at most n * n / 2 work, and each takes three characters or more.
+    if len(html) < 3 * _SCANNED_TAGS or html.count("<") <= _SCANNED_TAGS:
         return 0
     work = depth = 0
     for match in _START_END_RE.finditer(html):
