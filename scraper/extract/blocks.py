@@ -414,12 +414,12 @@ def segment_page(
                     ident = attrs.get("id")
                     role = attrs.get("role")
                     if ident or role:
-                        hint = " ".join([v for v in (cls, ident, role) if v]).lower()
+                        hint = " ".join([v for v in (cls, ident, role) if v])
                         flags = hint_flags(hint)
                         if role and role.lower() in furniture_roles:
                             flags |= FURNITURE
                     elif cls:
-                        hint = cls.lower()
+                        hint = cls
                         flags = hint_flags(hint)
                 inner_figure = figure
                 if figure == IN_QUOTE:
@@ -443,7 +443,7 @@ def segment_page(
                     out.marked = index
                 if with_paths:
                     # Capped: every descendant's path repeats it.
-                    hint = hint[:_PATH_HINT_CHARS]
+                    hint = hint[:_PATH_HINT_CHARS].lower()
                     key = f"{tag}.{_DIGITS.sub('#', hint.replace(' ', '.'))}" if hint else tag
                     paths.append(f"{paths[owner]}/{key}")
                 inner_flagged = flagged

@@ -14,6 +14,9 @@ layers decide which blocks are the release:
    where furniture subtrees can only subtract; its siblings of the same kind
    (tag and class) that hold paragraphs join it (a text split over portlets).
    Table cells in a <figure> (a block-editor table) are text, not a caption.
+   Class/id words are evidence, not verdicts: the element holding the
+   headline and most of the page's dense text is the release whatever its
+   words say (``overrule_hints``).
 
 No rule names a site: a municipality never seen works on its first page.
 """
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 from . import selectors as sel
 from .blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, POSITIVE, Block, Segmented
 
-__all__ = ["Selection", "main_container", "select_content"]
+__all__ = ["Selection", "main_container", "overrule_hints", "select_content"]
 
 _DROP = FURNITURE | NEGATIVE | FIGURE
 _CELL_TAGS = frozenset({"td", "th"})
@@ -202,11 +205,14 @@ def select_content(
 
     ``drop`` holds block indices already known to be boilerplate (the site's
     template); they count against the container they sit in and are never kept.
-    ``top`` imposes the main container (a source's body selector).
+    ``top`` imposes the main container (a source's body selector). Class/id
+    evidence that the page's own text contradicts is overruled first
+    (``overrule_hints``, which updates ``seg``).
     """
     blocks = seg.blocks
     if not blocks:
         return Selection(0, ())
+    overrule_hints(seg, drop=drop)
     if top is None:
         values = [
             -float(len(block.text)) if index in drop else _value(block)
@@ -276,6 +282,81 @@ def _close_over_repeats(
 
 
 _CLOSURE_LEFT = 250
+
+
+def _dense(block: Block) -> bool:
+    """A paragraph of running text: long, hardly linked, ending a sentence."""
+    return (
+        len(block.text) >= _DENSE_CHARS
+        and block.link_density <= _DENSE_LINKS
+        and block.tag not in sel.HEADING_TAGS
+        and block.text.endswith(_SENTENCE_END)
+    )
+
+
+_DENSE_CHARS = 100
+_DENSE_LINKS = 0.2
+#: Dense text (characters) a page needs before its own text can overrule a hint.
+_DENSE_MIN = 300
+
+
+def overrule_hints(seg: Segmented, *, drop: frozenset[int] = frozenset()) -> frozenset[int]:
+    """Clear the class/id furniture evidence of the element that holds the release.
+
+    A furniture hint never outweighs a body of dense text: an element flagged
+    NEGATIVE by its class or id words (not by its tag or role) that holds the
+    page's headline (its first <h1>) and most of its dense paragraphs
+    (``_dense``: running text, outside teaser cards, not repeated by the site's
+    template) is the release, whatever its words say (``td.nav-new-1-pixel``
+    of an old table layout around the article), and is read as plain. The
+    headline is the anchor: without it, a long cookie or personal-data notice
+    beside a short release would hold most of the page's dense text too.
+    Returns the elements whose evidence was cleared (the flags in ``seg`` are
+    updated).
+    """
+    blocks = seg.blocks
+    headline = next((b.element for b in blocks if b.tag == "h1" and b.link_density <= 0.5), -1)
+    own, parents = seg.own_flags, seg.parents
+    hinted = []
+    element = headline
+    while element > 0:
+        if own[element] & NEGATIVE and not own[element] & FURNITURE:
+            hinted.append(element)
+        element = parents[element]
+    if not hinted:
+        return frozenset()
+    count = len(seg.tags)
+    dense = [0] * count
+    chars = [0] * count
+    teaser = [False] * count
+    for index, block in enumerate(blocks):
+        chars[block.element] += len(block.text)
+        if block.link_density > 0.5 and block.tag in sel.HEADING_TAGS:
+            teaser[block.element] = True
+        elif index not in drop and _dense(block):
+            dense[block.element] += len(block.text)
+    for index in range(count - 1, 0, -1):
+        parent = parents[index]
+        chars[parent] += chars[index]
+        if teaser[index]:
+            teaser[parent] = True
+            if chars[index] < _TEASER_CHARS:
+                dense[index] = 0  # a card in a list of other pages
+        dense[parent] += dense[index]
+    total = dense[0]
+    if total < _DENSE_MIN:
+        return frozenset()
+    overruled = frozenset(element for element in hinted if dense[element] * 2 > total)
+    if overruled:
+        for element in overruled:
+            own[element] &= ~NEGATIVE
+        for block in blocks:
+            if any(element in overruled for element, _ in block.flagged):
+                block.flagged = tuple(
+                    (element, flags & ~NEGATIVE if element in overruled else flags)
+                    for element, flags in block.flagged
+                )
+    return overruled
 
 
 def _drop_orphan_labels(seg: Segmented, kept: list[int], top: int) -> list[int]:
