@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from . import selectors as sel
 from .blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, POSITIVE, Block, Segmented
 
-__all__ = ["Selection", "main_container", "overrule_hints", "select_content"]
+__all__ = [
+    "Selection",
+    "dense",
+    "main_container",
+    "overrule_hints",
+    "own_text",
+    "select_content",
+]
 
 _DROP = FURNITURE | NEGATIVE | FIGURE
 _CELL_TAGS = frozenset({"td", "th"})
@@ -181,6 +188,19 @@ def _furniture_line(text: str) -> bool:
     return lowered in sel.FURNITURE_LINES or lowered.startswith(sel.FURNITURE_LINE_PREFIXES)
 
 
+def _furniture_heading(block: Block) -> bool:
+    """A heading (or a short unpunctuated line) that opens a furniture section."""
+    text = block.text
+    if len(text) > _HEADING_CHARS or text.endswith((".", "!")):
+        return False
+    return bool(_FURNITURE_HEADING_RE.match(text.lower().rstrip(" :?")))
+
+
+_HEADING_CHARS = 80
+_FURNITURE_HEADING_RE = re.compile(
+    "(?:" + "|".join(re.escape(h) for h in sel.FURNITURE_HEADINGS) + r")(?![^\W\d_])"
+)
+
 # A label is a whole word: "Kontakta kommunens bredbandssamordnare ..." is a body sentence.
 _CONTACT_LABEL_RE = re.compile(
     "(?:" + "|".join(re.escape(label) for label in sel.CONTACT_LABELS) + r")(?![^\W\d_])"
@@ -284,7 +304,7 @@ def _close_over_repeats(
 _CLOSURE_LEFT = 250
 
 
-def _dense(block: Block) -> bool:
+def dense(block: Block) -> bool:
     """A paragraph of running text: long, hardly linked, ending a sentence."""
     return (
         len(block.text) >= _DENSE_CHARS
@@ -306,7 +326,7 @@ def overrule_hints(seg: Segmented, *, drop: frozenset[int] = frozenset()) -> fro
     A furniture hint never outweighs a body of dense text: an element flagged
     NEGATIVE by its class or id words (not by its tag or role) that holds the
     page's headline (its first <h1>) and most of its dense paragraphs
-    (``_dense``: running text, outside teaser cards, not repeated by the site's
+    (``dense``: running text, outside teaser cards, not repeated by the site's
     template) is the release, whatever its words say (``td.nav-new-1-pixel``
     of an old table layout around the article), and is read as plain. The
     headline is the anchor: without it, a long cookie or personal-data notice
@@ -326,27 +346,27 @@ def overrule_hints(seg: Segmented, *, drop: frozenset[int] = frozenset()) -> fro
     if not hinted:
         return frozenset()
     count = len(seg.tags)
-    dense = [0] * count
+    running = [0] * count
     chars = [0] * count
     teaser = [False] * count
     for index, block in enumerate(blocks):
         chars[block.element] += len(block.text)
         if block.link_density > 0.5 and block.tag in sel.HEADING_TAGS:
             teaser[block.element] = True
-        elif index not in drop and _dense(block):
-            dense[block.element] += len(block.text)
+        elif index not in drop and dense(block):
+            running[block.element] += len(block.text)
     for index in range(count - 1, 0, -1):
         parent = parents[index]
         chars[parent] += chars[index]
         if teaser[index]:
             teaser[parent] = True
             if chars[index] < _TEASER_CHARS:
-                dense[index] = 0  # a card in a list of other pages
-        dense[parent] += dense[index]
-    total = dense[0]
+                running[index] = 0  # a card in a list of other pages
+        running[parent] += running[index]
+    total = running[0]
     if total < _DENSE_MIN:
         return frozenset()
-    overruled = frozenset(element for element in hinted if dense[element] * 2 > total)
+    overruled = frozenset(element for element in hinted if running[element] * 2 > total)
     if overruled:
         for element in overruled:
             own[element] &= ~NEGATIVE
@@ -357,6 +377,79 @@ def overrule_hints(seg: Segmented, *, drop: frozenset[int] = frozenset()) -> fro
                     for element, flags in block.flagged
                 )
     return overruled
+
+
+def own_text(
+    seg: Segmented, headline: int, *, skip: frozenset[int] | set[int] = frozenset()
+) -> tuple[int, ...]:
+    """The blocks in the release's own place: after its headline, up to the first furniture.
+
+    The place is the smallest element holding the headline block and the
+    first block of text after it (no date or label line: ``skip`` holds
+    dates, the kind label, the lead, captions and the site's repeated blocks;
+    no links, no furniture). From the headline on, in that element, every
+    block of text is the release's own until the first that sits in
+    furniture by tag or role (a <form>, a <footer>, a dialog: not one that
+    holds the headline itself), that is a furniture heading ("Kontakta oss",
+    "Så behandlar vi dina personuppgifter": ``selectors.FURNITURE_HEADINGS``)
+    or another <h1>. Links, furniture lines ("Dela", "Skriv ut") and
+    class/id furniture (a byline, a share bar, an image) on the way are
+    passed over. The text of a short release is this, never what follows it.
+    """
+    blocks, parents, ends = seg.blocks, seg.parents, seg.ends
+    if not 0 <= headline < len(blocks):
+        return ()
+    around = set()
+    element = blocks[headline].element
+    while element >= 0:
+        around.add(element)
+        element = parents[element]
+
+    def flags_outside(block: Block, top: int) -> int:
+        """Flags of the block's elements below ``top`` that do not hold the headline."""
+        flags = 0
+        for element, element_flags in block.flagged:
+            if element > top and element not in around:
+                flags |= element_flags
+        return flags
+
+    def passed_over(index: int, flags: int) -> bool:
+        block = blocks[index]
+        return bool(
+            index in skip
+            or flags & (NEGATIVE | FIGURE)
+            or block.link_density > 0.5
+            or _furniture_line(block.text)
+        )
+
+    after = next(
+        (
+            index
+            for index in range(headline + 1, len(blocks))
+            if not passed_over(index, flags := flags_outside(blocks[index], 0))
+            and not flags & FURNITURE
+        ),
+        -1,
+    )
+    if after < 0:
+        return ()
+    region = blocks[after].element
+    while region not in around:
+        region = parents[region]
+    end = ends[region]
+    found: list[int] = []
+    for index in range(headline + 1, len(blocks)):
+        block = blocks[index]
+        if not region <= block.element <= end:
+            break
+        if index in skip or block.link_density > 0.5:
+            continue
+        flags = flags_outside(block, region)
+        if flags & FURNITURE or block.tag == "h1" or _furniture_heading(block):
+            break
+        if not passed_over(index, flags):
+            found.append(index)
+    return tuple(found)
 
 
 def _drop_orphan_labels(seg: Segmented, kept: list[int], top: int) -> list[int]:

@@ -201,6 +201,27 @@ FURNITURE_LINE_PREFIXES: tuple[str, ...] = (
     "taggar:", "ämnen:", "kategorier:", "tags:", "topics:",
 )  # fmt: skip
 
+#: Headings (lower case, whole or as the start of a heading) that open a section of
+#: site furniture below a release: a contact form, a personal-data notice, sharing,
+#: related pages. The text of a short release ends at one (``boilerplate.own_text``).
+FURNITURE_HEADINGS: tuple[str, ...] = (
+    "kontakta oss", "kontakta kommunen", "skicka en fråga", "ställ en fråga",
+    "lämna en synpunkt", "lämna synpunkter", "tyck till", "så behandlar vi",
+    "så hanterar vi", "behandling av personuppgifter", "hantering av personuppgifter",
+    "dina personuppgifter", "om personuppgifter", "personuppgifter", "dataskydd", "gdpr",
+    "om kakor", "kakor på", "cookies", "dela", "dela sidan", "dela artikeln", "relaterat",
+    "relaterade nyheter", "relaterade sidor", "läs också", "fler nyheter",
+    "senaste nyheter", "senaste nyheterna", "hittade du det du sökte", "var sidan till hjälp",
+    "contact us", "personal data", "how we process", "related", "share",
+)  # fmt: skip
+
+#: Starts of words (lower case) of a personal-data or cookie notice: running text
+#: that holds one is no body of a release that the page shows apart from its headline.
+NOTICE_WORDS: tuple[str, ...] = (
+    "personuppgift", "dataskydd", "gdpr", "kakor", "kakan", "cookie", "samtyck",
+    "integritet", "personal data", "privacy",
+)  # fmt: skip
+
 #: Labels (lower case) that open a contact or responsibility block of the site
 #: template; with a phone number, e-mail or postal address after them the block
 #: is furniture ("Ansvarig förvaltning Kommunledningsförvaltningen ... Tel ...").
