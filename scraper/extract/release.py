@@ -47,7 +47,7 @@ from .template import template_drops
 __all__ = ["BUG_REASON", "EXTRACTOR_VERSION", "THIN_CHARS", "body_text", "extract_release"]
 
 #: Bump whenever extraction output may change; stored with every release.
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 
 _WORD_RE = re.compile(r"[a-zåäöéü]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
