@@ -258,6 +258,12 @@ class Release:
     language: str | None
     images: tuple[Image, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    #: True for a short release: its lead and body hold fewer than 300 characters
+    #: (a press invitation, a one-line notice), or none at all (a page with a
+    #: headline and a date of its own but no text). Its body is only the text in
+    #: the release's own place, after the headline; a thin version should not
+    #: silently replace a fuller stored one (it may be a page broken on the site).
+    thin: bool = False
 
     @property
     def content_hash(self) -> str:

@@ -14,7 +14,7 @@ from scraper.extract.blocks import (
     join_blocks,
     segment_page,
 )
-from scraper.extract.class_hints import hint_flags
+from scraper.extract.class_hints import hint_flags, hint_words
 
 
 def test_walk_makes_blocks_with_link_density_and_flags() -> None:
@@ -109,3 +109,39 @@ def test_quote_figure_is_text_and_an_image_figure_is_not() -> None:
     assert not flags["Anna Berg, ordförande"] & (FIGURE | CAPTION | NEGATIVE)
     assert flags["Citat i bild"] & FIGURE
     assert flags["Bild: NN"] & CAPTION
+
+
+def test_class_and_id_values_split_into_words() -> None:
+    assert hint_words("nav-new-1-pixel") == ["nav", "new", "1", "pixel"]
+    assert hint_words("mainContent articleBody2 HTMLText") == [
+        "main", "content", "article", "body", "2", "html", "text",
+    ]  # fmt: skip
+    assert hint_words("sv_text__portlet  Kontakt") == ["sv", "text", "portlet", "kontakt"]
+    # A hexadecimal hash has no words (split at its digits it would spell "ad").
+    assert hint_words("svid12_403452a6658abbd78ad320") == ["svid", "12"]
+
+
+def test_hints_match_whole_words_only() -> None:
+    for value in ("pageprint", "evolve-shared-mutable-history", "shopping-cart", "operating",
+                  "research-article", "leader", "menuetto", "cookiejar-x"):  # fmt: skip
+        assert not hint_flags(value) & NEGATIVE, value
+    for value in ("print", "share-buttons", "cookie banner", "nav-new-1-pixel", "site-footer",
+                  "shareButtons", "post_meta", "a11y-text", "d-lg-none", "sv-archive"):  # fmt: skip
+        assert hint_flags(value) & NEGATIVE, value
+    # A hint of several words matches them consecutive and in order.
+    assert hint_flags("card-list") & NEGATIVE and hint_flags("cardList") & NEGATIVE
+    assert not hint_flags("list-card") & NEGATIVE and not hint_flags("card-x-list") & NEGATIVE
+    assert hint_flags("image-block") & FIGURE and not hint_flags("block-image") & FIGURE
+
+
+def test_hint_words_take_inflection_endings_and_listed_compounds() -> None:
+    for value in ("comments", "kontakter", "relaterade", "sidfoten", "menyn", "puffar",
+                  "breadcrumbs", "submenu", "searchform", "huvudmeny", "brodsmulor"):  # fmt: skip
+        assert hint_flags(value) & NEGATIVE, value
+    # No ending on a short word but a plural "s", and no "-ed": "shared" is no sharing bar.
+    assert hint_flags("ads") & NEGATIVE and not hint_flags("ada") & NEGATIVE
+    assert not hint_flags("shared") & NEGATIVE
+    assert hint_flags("maincontent") & POSITIVE and hint_flags("artikelmall") & POSITIVE
+    assert not hint_flags("mainnav") & POSITIVE and not hint_flags("textarea") & POSITIVE
+    # Lead words take no ending: a "leader" is no ingress.
+    assert hint_flags("lead-text") & LEAD and not hint_flags("leader") & LEAD

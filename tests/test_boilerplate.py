@@ -5,8 +5,8 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.extract import blocks
-from scraper.extract.blocks import FURNITURE, segment_page
-from scraper.extract.boilerplate import select_content
+from scraper.extract.blocks import FURNITURE, NEGATIVE, join_blocks, segment_page
+from scraper.extract.boilerplate import overrule_hints, select_content
 
 ARTICLE = (
     "<p>Kommunen bygger en ny simhall vid Lövnäs skola. Bygget startar i augusti och "
@@ -167,3 +167,95 @@ def test_about_the_organisation_inside_the_post_is_dropped() -> None:
         "</article></body>"
     )
     assert text.endswith("finansieras med lån.")
+
+
+# --------------------------------------------------------------------------
+# Class and id hints match whole words, and never outweigh the page's own text
+# ("Nothing lost, ever": the article inside div.pageprint, td.nav-new-1-pixel
+# or #evolve-shared-mutable-history came out empty or as one section).
+
+SERVICE = (
+    '<div class="bottom"><p>Servicecenter svarar på frågor om alla kommunens verksamheter. '
+    "Vi har öppet vardagar klockan 8 till 17 och finns i stadshuset vid torget.</p></div>"
+)
+MENU = "".join(
+    f'<li><a href="/{n}/">{name}</a></li>'
+    for n, name in enumerate(
+        ("Barn och utbildning", "Bygga, bo och miljö", "Kommun och politik", "Kultur och fritid",
+         "Näringsliv och arbete", "Omsorg och hjälp", "Trafik och infrastruktur", "Nyheter",
+         "Evenemang", "Lediga jobb", "Kontakta oss", "Om webbplatsen", "Självservice",
+         "Taxor och avgifter", "Synpunkter och klagomål", "Press och media")
+    )
+)  # fmt: skip
+HEADLINE = "<h1>Ny simhall vid Lövnäs skola</h1>"
+
+
+def _page_wrapped_in(open_tag: str, article: str = ARTICLE) -> str:
+    """A site whose menu and article sit in one wrapper, its service box outside it."""
+    return (
+        f"<body>{open_tag}<ul class='level-1'>{MENU}</ul><div class='main'>{HEADLINE}"
+        f"{article}</div></div>{SERVICE}</body>"
+    )
+
+
+def _body(html: str) -> str:
+    seg = segment_page(LexborHTMLParser(html))
+    return join_blocks(seg, list(select_content(seg).kept))
+
+
+def test_print_in_a_compound_class_is_no_print_button() -> None:
+    body = _body(_page_wrapped_in('<div class="pageprint">'))
+    assert body.startswith("Kommunen bygger") and body.endswith("finansieras med lån.")
+
+
+def test_shared_in_an_id_is_no_sharing_bar() -> None:
+    """The article's second section sits in #evolve-shared-mutable-history: it is kept."""
+    history = (
+        '<div id="evolve-shared-mutable-history"><h2>Simhallens historia</h2><p>Den gamla '
+        "simhallen byggdes 1968 och har renoverats två gånger. Den stängdes förra året.</p></div>"
+    )
+    body = _body(_page_wrapped_in("<div class='wrapper'>", ARTICLE + history))
+    assert body.startswith("Kommunen bygger")
+    assert body.endswith("Simhallens historia\n\nDen gamla simhallen byggdes 1968 och har "
+                         "renoverats två gånger. Den stängdes förra året.")  # fmt: skip
+
+
+def test_a_hint_never_outweighs_the_text_around_the_headline() -> None:
+    """td.nav-new-1-pixel: "nav" is a word of it, yet the cell holds the headline and text."""
+    html = (
+        f"<body><table><tr><td class='nav-left'><ul>{MENU}</ul></td>"
+        f"<td class='nav-new-1-pixel'>{HEADLINE}{ARTICLE}</td></tr></table>{SERVICE}</body>"
+    )
+    body = _body(html)
+    assert body.startswith("Kommunen bygger") and body.endswith("finansieras med lån.")
+    seg = segment_page(LexborHTMLParser(html))
+    cell = seg.classes.index("nav-new-1-pixel")
+    assert overrule_hints(seg) == {cell}
+    assert not seg.own_flags[cell] & NEGATIVE
+    assert seg.own_flags[seg.classes.index("nav-left")] & NEGATIVE
+
+
+def test_hints_without_the_headline_and_the_text_stay() -> None:
+    """A long notice beside a short release keeps its hint: it does not hold the headline."""
+    notice = (
+        '<div class="cookie-notice"><p>Vi använder kakor för att webbplatsen ska fungera och för '
+        "att förstå hur den används. Genom att klicka på Godkänn samtycker du till det. "
+        "Du kan när som helst ändra ditt val under Inställningar längst ned på sidan.</p>"
+        "<p>Läs mer om hur vi behandlar dina personuppgifter och om vilka kakor vi använder "
+        "på sidan om personuppgifter och dataskydd, där du också hittar kontaktuppgifter.</p></div>"
+    )
+    html = (
+        f"<body>{notice}<div class='article'><h1>Pressträff om simhallen</h1>"
+        "<p>Media bjuds in till en pressträff om simhallen på måndag klockan 10 i stadshuset.</p>"
+        "</div></body>"
+    )
+    seg = segment_page(LexborHTMLParser(html))
+    assert overrule_hints(seg) == frozenset()
+    assert _body(html) == (
+        "Media bjuds in till en pressträff om simhallen på måndag klockan 10 i stadshuset."
+    )
+    # A sharing bar in the article keeps its hint: it holds no text.
+    shared = _page_wrapped_in("<div class='article'>").replace(
+        "</div></div>", "<div class='share-buttons'><p>Dela</p></div></div></div>"
+    )
+    assert "Dela" not in _body(shared)

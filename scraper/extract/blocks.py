@@ -10,6 +10,7 @@ The same walk collects the images, document links, tag/category links and
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ __all__ = [
     "FIGURE",
     "FURNITURE",
     "LEAD",
+    "MAX_PARSE_WORK",
     "NEGATIVE",
     "POSITIVE",
     "Block",
@@ -41,10 +43,55 @@ __all__ = [
     "LinkRef",
     "Segmented",
     "join_blocks",
+    "parse_work",
     "segment_page",
 ]
 
+#: Depth of the element tree walked into blocks; a subtree deeper than that is
+#: read as one run of text (``_flat_text``), so that no page, however deep, makes
+#: the walk recurse without end and none of its text is lost.
 _MAX_DEPTH = 400
+
+#: Most work (``parse_work``) a page may ask of the HTML parser: the estimate of
+#: a tree 20,000 block elements deep, about one second of parsing.
+MAX_PARSE_WORK = 250_000_000
+
+# Block elements that stay open until closed, and those that close themselves
+# (a second <p>, <li> ...): both make the parser look through the open ones.
+_NESTING_TAGS = (
+    "address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figure|"
+    "footer|form|header|hgroup|main|menu|nav|ol|section|table|ul"
+)
+_SELF_CLOSING_TAGS = "p|li|dd|dt|h[1-6]|pre|figcaption|summary|tr|td|th"
+_SCANNED_TAGS = math.isqrt(2 * MAX_PARSE_WORK)
+_START_END_RE = re.compile(
+    rf"<(/?)(?:({_NESTING_TAGS})|{_SELF_CLOSING_TAGS})(?=[\s/>])", re.IGNORECASE
+)
+
+
+def parse_work(html: str) -> int:
+    """Estimate the HTML parser's work on ``html`` (block start tags times open blocks).
+
+    The estimate is the sum, over the block start tags, of the block elements
+    open at that point (by a scan of the tags, not a parse). An HTML parser
+    looks through the open elements at every block start tag (is a <p> open
+    that it must close?), so parsing is quadratic in the nesting: 20,000
+    nested <div> take lexbor about a second, 200,000 minutes. Cheap: a page
+    with too few tags to come near ``MAX_PARSE_WORK`` is not scanned at all.
+    """
+    # n start tags make at most n * n / 2 work, and each takes three characters or more.
+    if len(html) < 3 * _SCANNED_TAGS or html.count("<") <= _SCANNED_TAGS:
+        return 0
+    work = depth = 0
+    for match in _START_END_RE.finditer(html):
+        if match.group(1):
+            if match.group(2) and depth:
+                depth -= 1
+        else:
+            work += depth
+            if match.group(2):
+                depth += 1
+    return work
 
 
 @dataclass(slots=True)
@@ -140,10 +187,16 @@ _CREDIT_RE = re.compile(r"\b(?:foto|bild|illustration|photo|image|källa|grafik)
 def _hidden_class(cls: str) -> bool:
     """True when a class attribute hides its element from every reader (cached)."""
     hidden = any(token in sel.HIDDEN_TOKENS for token in cls.lower().split())
-    if len(_HIDDEN_CLASSES) > 50_000:
-        _HIDDEN_CLASSES.clear()
-    _HIDDEN_CLASSES[cls] = hidden
+    if len(cls) <= _CACHED_CHARS:  # a megabyte-long class attribute is no key to keep
+        if len(_HIDDEN_CLASSES) > 50_000:
+            _HIDDEN_CLASSES.clear()
+        _HIDDEN_CLASSES[cls] = hidden
     return hidden
+
+
+_CACHED_CHARS = 256
+#: Characters of an element's class and id kept in its structural path.
+_PATH_HINT_CHARS = 200
 
 
 def _document_link(href: str) -> bool:
@@ -165,6 +218,47 @@ def _hidden_attrs(attrs: dict[str, str | None]) -> bool:
         return True
     style = attrs.get("style")
     return bool(style and sel.HIDDEN_STYLE_RE.search(style))
+
+
+def _image_width(value: str | None) -> int | None:
+    """The width attribute of an <img> in pixels, when it is a plain number."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 6:
+        return int(value)
+    return None
+
+
+def _flat_text(node: LexborNode) -> str:
+    """The readable text of a subtree as one run, walked without recursion.
+
+    What the page walk does below ``_MAX_DEPTH``: skipped and hidden elements
+    stay out, block elements and <br> part words.
+    """
+    parts: list[str] = []
+    stop = node.mem_id
+    current = node.first_child
+    while current is not None:
+        tag = current.tag
+        descend = False
+        if tag == "-text":
+            parts.append(current.text_content or "")
+        elif tag and tag[0] != "-" and tag not in sel.SKIP_TAGS:
+            attrs = current.attributes
+            cls = attrs.get("class") if attrs else None
+            hidden = attrs and ((cls is not None and _hidden_class(cls)) or _hidden_attrs(attrs))
+            if not hidden:
+                if tag in sel.BLOCK_TAGS or tag == "br":
+                    parts.append(" ")
+                descend = current.first_child is not None
+        if descend:
+            current = current.first_child
+            continue
+        while current is not None and current.next is None:
+            current = current.parent
+            if current is None or current.mem_id == stop:
+                return "".join(parts)
+        if current is not None:
+            current = current.next
+    return "".join(parts)
 
 
 def _image_src(attrs: dict[str, str | None]) -> str:
@@ -248,6 +342,14 @@ def segment_page(
                 )
             )
 
+    def add_flat(node: LexborNode, in_link: bool) -> None:
+        text = _flat_text(node)
+        if text and (pieces or not text.isspace()):
+            pieces.append(text)
+            counts[0] += len(text)
+            if in_link:
+                counts[1] += len(text)
+
     def visit(
         node: LexborNode,
         owner: int,
@@ -271,7 +373,13 @@ def segment_page(
                         counts[3] = 0
                 child = child.next
                 continue
-            if tag[0] == "-" or tag in skip_tags or (skip_furniture and tag in furniture_skip):
+            # A processing instruction ("<?php ... ?>") has no tag name.
+            if (
+                not tag
+                or tag[0] == "-"
+                or tag in skip_tags
+                or (skip_furniture and tag in furniture_skip)
+            ):
                 child = child.next
                 continue
             attrs = child.attributes
@@ -306,12 +414,12 @@ def segment_page(
                     ident = attrs.get("id")
                     role = attrs.get("role")
                     if ident or role:
-                        hint = " ".join([v for v in (cls, ident, role) if v]).lower()
+                        hint = " ".join([v for v in (cls, ident, role) if v])
                         flags = hint_flags(hint)
                         if role and role.lower() in furniture_roles:
                             flags |= FURNITURE
                     elif cls:
-                        hint = cls.lower()
+                        hint = cls
                         flags = hint_flags(hint)
                 inner_figure = figure
                 if figure == IN_QUOTE:
@@ -334,6 +442,8 @@ def segment_page(
                 if mark_id is not None and child.mem_id == mark_id:
                     out.marked = index
                 if with_paths:
+                    # Capped: every descendant's path repeats it.
+                    hint = hint[:_PATH_HINT_CHARS].lower()
                     key = f"{tag}.{_DIGITS.sub('#', hint.replace(' ', '.'))}" if hint else tag
                     paths.append(f"{paths[owner]}/{key}")
                 inner_flagged = flagged
@@ -344,7 +454,7 @@ def segment_page(
                 if depth < _MAX_DEPTH:
                     visit(child, index, inner_flagged, inner_figure, in_link, depth + 1)
                 else:
-                    pieces.append(child.text(deep=True, separator=" "))
+                    add_flat(child, in_link)
                 if pieces:
                     flush(index, inner_flagged)
                 ends[index] = len(tags) - 1
@@ -360,7 +470,6 @@ def segment_page(
                 if attrs and with_refs:
                     src = _image_src(attrs)
                     if src:
-                        width = attrs.get("width") or ""
                         images.append(
                             ImageRef(
                                 src,
@@ -369,7 +478,7 @@ def segment_page(
                                 owner,
                                 figure,
                                 (attrs.get("class") or "").lower(),
-                                int(width) if width.isdigit() else None,
+                                _image_width(attrs.get("width")),
                             )
                         )
             elif tag == "a":
@@ -380,7 +489,10 @@ def segment_page(
                             links.append(LinkRef(href, len(blocks), owner, child))
                         elif _taxonomy_link(href, attrs.get("rel")):
                             taxonomy.append(LinkRef(href, len(blocks), owner, child))
-                visit(child, owner, flagged, figure, True, depth + 1)
+                if depth < _MAX_DEPTH:
+                    visit(child, owner, flagged, figure, True, depth + 1)
+                else:
+                    add_flat(child, True)
             else:
                 if tag == "time" and with_refs:
                     text = " ".join(child.text(deep=True).split())
@@ -399,6 +511,8 @@ def segment_page(
                         continue
                 if depth < _MAX_DEPTH:
                     visit(child, owner, flagged, figure, in_link, depth + 1)
+                else:
+                    add_flat(child, in_link)
             child = child.next
 
     # The <body> itself is element 0, the root of every path.

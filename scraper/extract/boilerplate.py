@@ -14,6 +14,9 @@ layers decide which blocks are the release:
    where furniture subtrees can only subtract; its siblings of the same kind
    (tag and class) that hold paragraphs join it (a text split over portlets).
    Table cells in a <figure> (a block-editor table) are text, not a caption.
+   Class/id words are evidence, not verdicts: the element holding the
+   headline and most of the page's dense text is the release whatever its
+   words say (``overrule_hints``).
 
 No rule names a site: a municipality never seen works on its first page.
 """
@@ -27,7 +30,14 @@ from dataclasses import dataclass
 from . import selectors as sel
 from .blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, POSITIVE, Block, Segmented
 
-__all__ = ["Selection", "main_container", "select_content"]
+__all__ = [
+    "Selection",
+    "dense",
+    "main_container",
+    "overrule_hints",
+    "own_text",
+    "select_content",
+]
 
 _DROP = FURNITURE | NEGATIVE | FIGURE
 _CELL_TAGS = frozenset({"td", "th"})
@@ -178,6 +188,19 @@ def _furniture_line(text: str) -> bool:
     return lowered in sel.FURNITURE_LINES or lowered.startswith(sel.FURNITURE_LINE_PREFIXES)
 
 
+def _furniture_heading(block: Block) -> bool:
+    """A heading (or a short unpunctuated line) that opens a furniture section."""
+    text = block.text
+    if len(text) > _HEADING_CHARS or text.endswith((".", "!")):
+        return False
+    return bool(_FURNITURE_HEADING_RE.match(text.lower().rstrip(" :?")))
+
+
+_HEADING_CHARS = 80
+_FURNITURE_HEADING_RE = re.compile(
+    "(?:" + "|".join(re.escape(h) for h in sel.FURNITURE_HEADINGS) + r")(?![^\W\d_])"
+)
+
 # A label is a whole word: "Kontakta kommunens bredbandssamordnare ..." is a body sentence.
 _CONTACT_LABEL_RE = re.compile(
     "(?:" + "|".join(re.escape(label) for label in sel.CONTACT_LABELS) + r")(?![^\W\d_])"
@@ -202,11 +225,14 @@ def select_content(
 
     ``drop`` holds block indices already known to be boilerplate (the site's
     template); they count against the container they sit in and are never kept.
-    ``top`` imposes the main container (a source's body selector).
+    ``top`` imposes the main container (a source's body selector). Class/id
+    evidence that the page's own text contradicts is overruled first
+    (``overrule_hints``, which updates ``seg``).
     """
     blocks = seg.blocks
     if not blocks:
         return Selection(0, ())
+    overrule_hints(seg, drop=drop)
     if top is None:
         values = [
             -float(len(block.text)) if index in drop else _value(block)
@@ -276,6 +302,154 @@ def _close_over_repeats(
 
 
 _CLOSURE_LEFT = 250
+
+
+def dense(block: Block) -> bool:
+    """A paragraph of running text: long, hardly linked, ending a sentence."""
+    return (
+        len(block.text) >= _DENSE_CHARS
+        and block.link_density <= _DENSE_LINKS
+        and block.tag not in sel.HEADING_TAGS
+        and block.text.endswith(_SENTENCE_END)
+    )
+
+
+_DENSE_CHARS = 100
+_DENSE_LINKS = 0.2
+#: Dense text (characters) a page needs before its own text can overrule a hint.
+_DENSE_MIN = 300
+
+
+def overrule_hints(seg: Segmented, *, drop: frozenset[int] = frozenset()) -> frozenset[int]:
+    """Clear the class/id furniture evidence of the element that holds the release.
+
+    A furniture hint never outweighs a body of dense text: an element flagged
+    NEGATIVE by its class or id words (not by its tag or role) that holds the
+    page's headline (its first <h1>) and most of its dense paragraphs
+    (``dense``: running text, outside teaser cards, not repeated by the site's
+    template) is the release, whatever its words say (``td.nav-new-1-pixel``
+    of an old table layout around the article), and is read as plain. The
+    headline is the anchor: without it, a long cookie or personal-data notice
+    beside a short release would hold most of the page's dense text too.
+    Returns the elements whose evidence was cleared (the flags in ``seg`` are
+    updated).
+    """
+    blocks = seg.blocks
+    headline = next((b.element for b in blocks if b.tag == "h1" and b.link_density <= 0.5), -1)
+    own, parents = seg.own_flags, seg.parents
+    hinted = []
+    element = headline
+    while element > 0:
+        if own[element] & NEGATIVE and not own[element] & FURNITURE:
+            hinted.append(element)
+        element = parents[element]
+    if not hinted:
+        return frozenset()
+    count = len(seg.tags)
+    running = [0] * count
+    chars = [0] * count
+    teaser = [False] * count
+    for index, block in enumerate(blocks):
+        chars[block.element] += len(block.text)
+        if block.link_density > 0.5 and block.tag in sel.HEADING_TAGS:
+            teaser[block.element] = True
+        elif index not in drop and dense(block):
+            running[block.element] += len(block.text)
+    for index in range(count - 1, 0, -1):
+        parent = parents[index]
+        chars[parent] += chars[index]
+        if teaser[index]:
+            teaser[parent] = True
+            if chars[index] < _TEASER_CHARS:
+                running[index] = 0  # a card in a list of other pages
+        running[parent] += running[index]
+    total = running[0]
+    if total < _DENSE_MIN:
+        return frozenset()
+    overruled = frozenset(element for element in hinted if running[element] * 2 > total)
+    if overruled:
+        for element in overruled:
+            own[element] &= ~NEGATIVE
+        for block in blocks:
+            if any(element in overruled for element, _ in block.flagged):
+                block.flagged = tuple(
+                    (element, flags & ~NEGATIVE if element in overruled else flags)
+                    for element, flags in block.flagged
+                )
+    return overruled
+
+
+def own_text(
+    seg: Segmented, headline: int, *, skip: frozenset[int] | set[int] = frozenset()
+) -> tuple[int, ...]:
+    """The blocks in the release's own place: after its headline, up to the first furniture.
+
+    The place is the smallest element holding the headline block and the
+    first block of text after it (no date or label line: ``skip`` holds
+    dates, the kind label, the lead, captions and the site's repeated blocks;
+    no links, no furniture). From the headline on, in that element, every
+    block of text is the release's own until the first that sits in
+    furniture by tag or role (a <form>, a <footer>, a dialog: not one that
+    holds the headline itself), that is a furniture heading ("Kontakta oss",
+    "Så behandlar vi dina personuppgifter": ``selectors.FURNITURE_HEADINGS``)
+    or another <h1>. Links, furniture lines ("Dela", "Skriv ut") and
+    class/id furniture (a byline, a share bar, an image) on the way are
+    passed over. The text of a short release is this, never what follows it.
+    """
+    blocks, parents, ends = seg.blocks, seg.parents, seg.ends
+    if not 0 <= headline < len(blocks):
+        return ()
+    around = set()
+    element = blocks[headline].element
+    while element >= 0:
+        around.add(element)
+        element = parents[element]
+
+    def flags_outside(block: Block, top: int) -> int:
+        """Flags of the block's elements below ``top`` that do not hold the headline."""
+        flags = 0
+        for element, element_flags in block.flagged:
+            if element > top and element not in around:
+                flags |= element_flags
+        return flags
+
+    def passed_over(index: int, flags: int) -> bool:
+        block = blocks[index]
+        return bool(
+            index in skip
+            or flags & (NEGATIVE | FIGURE)
+            or block.link_density > 0.5
+            or _furniture_line(block.text)
+        )
+
+    after = next(
+        (
+            index
+            for index in range(headline + 1, len(blocks))
+            if not passed_over(index, flags := flags_outside(blocks[index], 0))
+            and not flags & FURNITURE
+        ),
+        -1,
+    )
+    if after < 0:
+        return ()
+    region = blocks[after].element
+    while region not in around:
+        region = parents[region]
+    end = ends[region]
+    found: list[int] = []
+    for index in range(headline + 1, len(blocks)):
+        block = blocks[index]
+        if not region <= block.element <= end:
+            break
+        if index in skip or block.link_density > 0.5:
+            continue
+        flags = flags_outside(block, region)
+        if flags & FURNITURE or block.tag == "h1" or _furniture_heading(block):
+            break
+        if not passed_over(index, flags):
+            found.append(index)
+    return tuple(found)
 
 
 def _drop_orphan_labels(seg: Segmented, kept: list[int], top: int) -> list[int]:

@@ -14,10 +14,20 @@ from scraper.records import Attachment, Image
 from . import selectors as sel
 from .blocks import CAPTION, FIGURE, FURNITURE, NEGATIVE, Segmented
 
-__all__ = ["find_attachments", "find_images"]
+__all__ = ["find_attachments", "find_images", "resolve_url"]
 
 _CREDIT_RE = re.compile(r"\b(?:foto|bild|illustration|photo|källa|grafik)\s*:", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"[^a-z0-9]+")
+
+
+def resolve_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``; None when the two make no URL ("http://[::1")."""
+    try:
+        url = urljoin(base, href)
+        urlsplit(url)
+    except ValueError:
+        return None
+    return url
 
 
 def _under_furniture(seg: Segmented, element: int, region: int, *, strict: bool) -> bool:
@@ -78,8 +88,8 @@ def find_images(seg: Segmented, region: int, base: str, captions: set[int]) -> t
             continue
         if _is_icon(ref.src, ref.classes, ref.width):
             continue
-        url = urljoin(base, ref.src)
-        if url in seen:
+        url = resolve_url(base, ref.src)
+        if url is None or url in seen:
             continue
         seen.add(url)
         caption = ref.caption
@@ -112,8 +122,8 @@ def find_attachments(seg: Segmented, region: int, base: str) -> tuple[Attachment
             continue
         if _under_furniture(seg, ref.element, region, strict=False):
             continue
-        url = urljoin(base, ref.href.strip())
-        if url in seen:
+        url = resolve_url(base, ref.href.strip())
+        if url is None or url in seen:
             continue
         seen.add(url)
         path = urlsplit(url).path

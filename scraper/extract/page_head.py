@@ -48,7 +48,7 @@ def read_head(tree: LexborHTMLParser) -> PageHead:
     for node in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(node.text())
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested past the decoder's limit
             continue
         head.json_ld.extend(_json_ld_objects(data))
     return head

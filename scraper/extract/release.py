@@ -4,7 +4,9 @@ One parse, one walk (``scraper.extract.blocks.segment_page``), then:
 
 * body: the blocks ``scraper.extract.boilerplate.select_content`` keeps, minus what
   the site's learned template repeats (``scraper.extract.template``), minus the
-  title, the lead, date and label lines;
+  title, the lead, date and label lines; for a short release (``THIN_CHARS``,
+  ``Release.thin``) only the text in its own place after the headline
+  (``scraper.extract.boilerplate.own_text``), never the form or notice beside it;
 * title and kind (``scraper.extract.headline``), dates (``scraper.extract.release_dates``),
   images and attachments (``scraper.extract.media``) from the head metadata
   (``scraper.extract.page_head``) and the blocks around the title and the body; the
@@ -17,25 +19,35 @@ point of the public extraction benchmark.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import ExtractError
 from scraper.records import ListingEntry, Release, SiteTemplate, Source
 
-from .blocks import FURNITURE, LEAD, NEGATIVE, Segmented, join_blocks, segment_page
-from .boilerplate import select_content
+from . import selectors as sel
+from .blocks import (
+    FURNITURE,
+    LEAD,
+    MAX_PARSE_WORK,
+    NEGATIVE,
+    Segmented,
+    join_blocks,
+    parse_work,
+    segment_page,
+)
+from .boilerplate import dense, own_text, select_content
 from .headline import find_kind, find_title, release_tags
-from .media import find_attachments, find_images
+from .media import find_attachments, find_images, resolve_url
 from .page_head import PageHead, read_head
 from .release_dates import date_from_selector, find_dates
 from .template import template_drops
 
-__all__ = ["EXTRACTOR_VERSION", "body_text", "extract_release"]
+__all__ = ["BUG_REASON", "EXTRACTOR_VERSION", "THIN_CHARS", "body_text", "extract_release"]
 
 #: Bump whenever extraction output may change; stored with every release.
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 
 _WORD_RE = re.compile(r"[a-zåäöéü]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -51,7 +63,10 @@ _ENGLISH = frozenset(
 
 
 def _same_site(a: str, b: str) -> bool:
-    host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
+    try:
+        host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
+    except ValueError:  # no URL at all ("http://[::1")
+        return False
     return host_a.removeprefix("www.") == host_b.removeprefix("www.")
 
 
@@ -162,6 +177,11 @@ def extract_release(
 ) -> Release:
     """Extract the release a page holds.
 
+    Whatever the markup (processing instructions, broken nesting, NUL bytes,
+    trees thousands of elements deep), the answer is a release or an
+    ``ExtractError`` with the reason: any other exception met on the way is
+    an extractor bug, raised as an ``ExtractError`` that names it (and chains it).
+
     :param template: what the page's site repeats (``scraper.extract.template.learn_template``);
         without one, only generic evidence removes boilerplate.
     :param source: the page's source: its ``default_kind`` and extraction overrides
@@ -170,12 +190,46 @@ def extract_release(
         when the page itself says nothing (its ``updated``, a sitemap lastmod, is not used:
         it says when a page was rendered as often as when it was changed).
     :raises ExtractError: when the page holds no release (no title: no <h1>, og:title or
-        <title>), or an override selector matches nothing.
+        <title>; or no text and no headline and date of its own), nests too deep to
+        parse, or an override selector matches nothing. A headline and a date on the
+        page with no text at all make a thin release with an empty body.
     """
+    _check_parse_work(html, url)
+    try:
+        return _extract_release(html, url, template=template, source=source, hint=hint)
+    except ExtractError:
+        raise
+    except Exception as exc:
+        raise _extractor_bug(exc, url) from exc
+
+
+def _check_parse_work(html: str, url: str) -> None:
+    if parse_work(html) > MAX_PARSE_WORK:
+        # Parsing is quadratic in the nesting: such a page would stall the run for minutes.
+        raise ExtractError("page nests block elements too deep to parse", url=url)
+
+
+def _extractor_bug(exc: Exception, url: str) -> ExtractError:
+    """An unexpected exception of the extractor on one page, as that page's ExtractError."""
+    return ExtractError(f"{BUG_REASON}: {type(exc).__name__}: {str(exc)[:200]}", url=url)
+
+
+#: Start of the reason of an ExtractError that stands for an extractor bug.
+BUG_REASON = "extractor error"
+
+
+def _extract_release(
+    html: str,
+    url: str,
+    *,
+    template: SiteTemplate | None,
+    source: Source | None,
+    hint: ListingEntry | None,
+) -> Release:
     tree = LexborHTMLParser(html)
     _apply_drop_selectors(tree, source)
     head = read_head(tree)
-    base = urljoin(url, head.base) if head.base else url
+    base = (resolve_url(url, head.base) if head.base else None) or url
     repeated = template.repeated() if template is not None else frozenset()
     body_node = None
     if source is not None and source.body_selector:
@@ -222,26 +276,30 @@ def extract_release(
     images = find_images(seg, region, base, captions)
 
     skip = set(lead_blocks) | date_blocks | captions | {title_index, kind_index}
-    body = join_blocks(
-        seg,
-        [
-            i
-            for i in selection.kept
-            if i not in skip and seg.blocks[i].text != title and seg.blocks[i].text != lead
-        ],
-    )
+    chosen = [
+        i
+        for i in selection.kept
+        if i not in skip and seg.blocks[i].text != title and seg.blocks[i].text != lead
+    ]
+    if title_index >= 0:
+        short = _short_release_text(seg, title_index, chosen, skip | drops, lead)
+        if short is not None:
+            chosen = short
+    body = join_blocks(seg, chosen)
     if not _LETTER_RE.search(title):
         # No <h1>, no og:title, no <title>: whatever text there is, it is no release.
         raise ExtractError("page holds no title (no <h1>, og:title or <title>)", url=url)
-    if not _LETTER_RE.search(body) and not (lead and _LETTER_RE.search(lead)):
-        # An empty or broken page must never replace a good stored version.
+    text = f"{lead or ''} {body}"
+    if not _LETTER_RE.search(text) and (title_index < 0 or published_source in _NOT_ON_PAGE):
+        # A headline and a date of the page's own make a release even with no text
+        # (thin); without them an empty page is more likely broken than a release.
         raise ExtractError("page holds no release text (empty body)", url=url)
 
     canonical = url
     candidate = head.canonical or head.meta.get("og:url")
     if candidate:
-        resolved = urljoin(base, candidate)
-        if _same_site(resolved, url):
+        resolved = resolve_url(base, candidate)
+        if resolved is not None and _same_site(resolved, url):
             canonical = resolved
     return Release(
         url=url,
@@ -257,7 +315,53 @@ def extract_release(
         language=_language(head, f"{lead or ''}\n\n{body}"),
         images=images,
         attachments=find_attachments(seg, region, base),
+        thin=len(" ".join(text.split())) < THIN_CHARS,
     )
+
+
+#: Release text (lead and body) shorter than this makes a thin release.
+THIN_CHARS = 300
+#: Sources of a published date that are not the page itself.
+_NOT_ON_PAGE = frozenset({None, "url", "listing"})
+#: Running text beyond a short release's own place that makes a body of its own.
+_BODY_ELSEWHERE_CHARS = 300
+_NOTICE_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(word) for word in sel.NOTICE_WORDS) + ")", re.IGNORECASE
+)
+
+
+def _short_release_text(
+    seg: Segmented,
+    title_index: int,
+    chosen: list[int],
+    skip: set[int] | frozenset[int],
+    lead: str | None,
+) -> list[int] | None:
+    """The body blocks of a short release: its own place only (``boilerplate.own_text``).
+
+    When the text after the headline, up to the first furniture, is shorter
+    than ``THIN_CHARS``, the release is short and that text is its body,
+    whatever else the main-container choice took (a contact form, a
+    personal-data notice: more text than the release itself). Unless what
+    the choice took beyond it holds a body of its own: running text that is
+    no personal-data or cookie notice (``selectors.NOTICE_WORDS``), enough
+    of it to be more than a line or two (a release whose headline stands
+    apart from its text, past a "Lyssna" form). None when the release is no
+    short one.
+    """
+    own = [i for i in own_text(seg, title_index, skip=skip) if seg.blocks[i].text != lead]
+    chars = len(lead or "") + sum(len(seg.blocks[i].text) for i in own)
+    if chars >= THIN_CHARS:
+        return None
+    mine = set(own)
+    elsewhere = sum(
+        len(block.text)
+        for block in (seg.blocks[i] for i in chosen if i not in mine)
+        if dense(block) and not _NOTICE_RE.search(block.text)
+    )
+    if elsewhere >= _BODY_ELSEWHERE_CHARS:
+        return None
+    return own
 
 
 def body_text(html: str, url: str) -> str:
@@ -265,7 +369,12 @@ def body_text(html: str, url: str) -> str:
 
     The single-page mode of the extractor, as scored by
     ``../shared/extraction-benchmark/evaluate.py -e scraper.extract:body_text``.
+
+    :raises ExtractError: as ``extract_release`` does, never any other exception.
     """
-    del url
-    seg = segment_page(LexborHTMLParser(html), with_refs=False)
-    return join_blocks(seg, list(select_content(seg).kept))
+    _check_parse_work(html, url)
+    try:
+        seg = segment_page(LexborHTMLParser(html), with_refs=False)
+        return join_blocks(seg, list(select_content(seg).kept))
+    except Exception as exc:
+        raise _extractor_bug(exc, url) from exc

@@ -28,27 +28,45 @@ _REVIEWED_RE = re.compile(r"granskad|reviewed|senast|last", re.IGNORECASE)
 _Candidates = list[tuple[str, str]]
 
 
+def _machine_date(value: str) -> str | None:
+    """``scraper.dates.normalize_datetime``, with a value it cannot represent read as no date.
+
+    An offset of a day or more ("2020-02-28T09:15+99:99") or a year out of
+    range makes ``datetime`` raise; on a page that is a broken date, not a
+    broken page.
+    """
+    try:
+        return normalize_datetime(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _article_type(obj: dict) -> bool:
+    """True for a JSON-LD object whose @type (a name or a list of names) is an article."""
+    kind = obj.get("@type")
+    names = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(name, str) and _ARTICLE_TYPE_RE.search(name) for name in names)
+
+
 def _machine_dates(head: PageHead) -> tuple[_Candidates, _Candidates]:
     """(source, ISO value) of published and updated from JSON-LD, article meta, Dublin Core."""
     published: _Candidates = []
     updated: _Candidates = []
     # The article object first (Yoast's @graph also dates the WebPage).
-    objects = sorted(
-        head.json_ld, key=lambda obj: not _ARTICLE_TYPE_RE.search(str(obj.get("@type")))
-    )
+    objects = sorted(head.json_ld, key=lambda obj: not _article_type(obj))
     for obj in objects:
         pub = obj.get("datePublished") or obj.get("dateCreated")
         upd = obj.get("dateModified")
-        if isinstance(pub, str) and (value := normalize_datetime(pub)):
+        if isinstance(pub, str) and (value := _machine_date(pub)):
             published.append(("json-ld", value))
-        if isinstance(upd, str) and (value := normalize_datetime(upd)):
+        if isinstance(upd, str) and (value := _machine_date(upd)):
             updated.append(("json-ld", value))
         if published or updated:
             break
     for source in ("meta", "dublin-core"):
         for names, found in ((sel.PUBLISHED_META, published), (sel.UPDATED_META, updated)):
             raw = next((head.meta[k] for k in names[source] if head.meta.get(k)), None)
-            if raw and (value := normalize_datetime(raw)):
+            if raw and (value := _machine_date(raw)):
                 found.append((source, value))
     return published, updated
 
@@ -130,7 +148,7 @@ def find_dates(
             continue
         is_update = "updat" in classes or "modif" in classes or seen_published
         found = updated if is_update else published
-        if value and (iso := normalize_datetime(value)):
+        if value and (iso := _machine_date(value)):
             found.append(("time", iso))
         if text and (iso := parse_date(text)):
             found.append(("time", iso))
@@ -188,7 +206,7 @@ def date_from_selector(tree: LexborHTMLParser, url: str, selector: str) -> tuple
     if node is None:
         raise ExtractError("date_selector matches nothing", url=url, selector=selector)
     value = node.attributes.get("datetime") or node.attributes.get("content") or node.text()
-    iso = normalize_datetime(value or "") or parse_date(node.text())
+    iso = _machine_date(value or "") or parse_date(node.text())
     if iso is None:
         raise ExtractError("date_selector holds no date", url=url, selector=selector)
     return iso, "override"

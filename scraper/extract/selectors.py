@@ -62,39 +62,65 @@ FIGURE_TAGS: frozenset[str] = frozenset({"figure", "figcaption", "picture"})
 MEDIA_TAGS = "img, picture, video, audio, iframe, object, embed, svg, canvas"
 
 # --------------------------------------------------------------------------
-# Class and id words (matched on lower-cased class + id, see class_hints.hint_flags)
+# Class and id words (see class_hints.hint_words and class_hints.hint_flags)
+#
+# A class or id value is split into words on "-", "_", spaces and other
+# punctuation, camelCase boundaries and digits ("nav-new-1-pixel" is nav, new,
+# 1, pixel; "mainContent" is main, content), and a hint matches whole words:
+# "print" is no hint in "pageprint", "share" none in "evolve-shared-mutable-history".
+# A hint of several words ("more stories") matches consecutive words. A word
+# also matches with an inflection ending (``HINT_WORD_ENDINGS``: "comments",
+# "kontakter", "relaterade"). Compounds that CMSs and themes write as one word
+# ("submenu", "searchform", "huvudmeny") are listed as words of their own: no
+# rule can tell "sitefooter" (furniture) from "pageprint" (a printable article).
 
-#: Substrings of class/id that mark furniture: navigation, sharing, contact
-#: cards, consent banners, related lists, bylines, captions, CMS widgets.
-NEGATIVE_SUBSTRINGS: tuple[str, ...] = (
-    "breadcrumb", "brodsmul", "cookie", "consent", "gdpr", "kakor", "newsletter",
-    "nyhetsbrev", "subscribe", "social", "share", "sharing", "dela-", "sidebar",
-    "footer", "sidfot", "masthead", "header", "related", "relaterad", "recommend",
-    "comment", "kommentar", "disqus", "promo", "sponsor", "advert", "banner",
-    "popup", "modal", "navigation", "navbar", "menu", "meny", "pagination", "pager",
-    "toolbar", "skip", "skiplink", "hopp", "print", "byline", "author", "dateline",
-    "timestamp", "caption", "bildtext", "credit", "photographer", "fotograf",
-    "tagcloud", "login", "signup", "outbrain", "taboola", "trending", "popular",
-    "more-stories", "jump", "contact", "kontakt", "readspeaker", "lyssna", "listen",
-    "rs_skip", "sv-archive", "sv-toc", "feedback", "rating", "betyg", "wp-caption",
-    "post-meta", "entry-meta", "article-meta", "metadata", "widget", "search",
-    "sok-", "site-info", "last-reviewed", "senast", "reviewed", "updated-date",
-    "page-info", "pageinfo", "tipsa", "tools", "verktyg", "card-list", "teaser",
-    "puff", "editor-info", "responsible", "ansvarig", "follow",
-    "boilerplate", "about-", "-about", "company-info", "organization-info",
-    "notice", "disclaimer", "adslot", "adunit", "ad-slot",
-    "dfp", "gallery-thumbs", "thumbnail-list", "visually-hidden", "sr-only",
-    "screen-reader", "a11y", "offscreen", "mobile-only", "visible-xs",
-    "hidden-lg", "hidden-md", "d-lg-none", "lg:hidden", "md:hidden",
-)  # fmt: skip
-
-#: Whole class/id tokens that mark furniture (too short to match as substrings).
-NEGATIVE_TOKENS: frozenset[str] = frozenset(
-    {"nav", "ad", "ads", "advert", "advertisement", "tags", "tag", "toc", "meta", "date",
-     "datum", "top", "foot", "aside", "extra", "note", "links", "mer", "more", "sr", "crumbs",
-     "lang", "language", "utility", "utils", "next", "prev", "previous", "cta",
-     # "About <organisation>" of a newsroom release, also as a BEM element ("post__about").
-     "about"}
+#: Words of class/id that mark furniture: navigation, sharing, contact cards,
+#: consent banners, related lists, bylines, captions, CMS widgets.
+NEGATIVE_WORDS: tuple[str, ...] = (
+    # navigation, menus, search
+    "nav", "navigation", "navbar", "subnav", "topnav", "mainnav", "sitenav", "navlinks",
+    "subnavlinks", "menu", "submenu", "subsubmenu", "megamenu", "mainmenu", "topmenu",
+    "sidemenu", "usermenu", "menuitem", "menulist", "meny", "huvudmeny", "undermeny",
+    "breadcrumb", "breadcrumbs", "crumbs", "brodsmula", "brodsmulor", "brödsmula",
+    "brödsmulor", "brodsmulestig", "pagination", "pager", "next", "prev", "previous",
+    "toolbar", "tools", "verktyg", "toppverktyg", "skip", "skiplink", "skiplinks",
+    "hopp", "hoppa", "jump", "search", "searchform", "searchbox", "searchsubmit",
+    "sok", "links", "quicklinks", "toc", "sv toc", "sv archive", "top", "utility", "utils",
+    "lang", "language", "languageswitcher",
+    # site header and footer
+    "header", "siteheader", "pageheader", "masthead", "footer", "sitefooter", "pagefooter",
+    "prefooter", "sidfot", "foot", "site info", "page info", "pageinfo",
+    # sharing, social, newsletters, comments, ratings
+    "share", "sharing", "sharebar", "sharetools", "sharedaddy", "sharethis", "addthis",
+    "addtoany", "dela", "social", "socialmedia", "follow", "newsletter", "nyhetsbrev",
+    "subscribe", "signup", "login", "comment", "commentform", "commentlist", "kommentar",
+    "disqus", "feedback", "rating", "betyg", "tipsa", "print", "readspeaker", "lyssna",
+    "listen", "rs skip",
+    # consent
+    "cookie", "cookiebanner", "cookiebar", "cookienotice", "cookieconsent", "consent",
+    "gdpr", "kakor",
+    # related, promoted, advertising
+    "sidebar", "aside", "extra", "related", "relatedposts", "relaterad", "recommend",
+    "recommended", "recommendation", "promo", "promotion", "sponsor", "sponsored", "ad",
+    "advert", "advertisement", "advertising", "adslot", "adunit", "ad slot", "adbanner",
+    "dfp", "outbrain", "taboola", "banner", "topbanner", "fullbanner", "superbanner",
+    "popup", "modal", "trending", "popular", "more", "mer", "more stories", "readmore",
+    "card list", "teaser", "puff", "puffnyheter", "widget", "textwidget", "widgettitle",
+    "cta", "tags", "tag", "tagcloud", "gallery thumbs", "thumbnail list",
+    # bylines, dates, captions, page facts
+    "byline", "author", "authorinfo", "authorname", "authorbox", "dateline", "timestamp",
+    "date", "datum", "meta", "metadata", "post meta", "entry meta", "article meta",
+    "caption", "wp caption", "bildtext", "credit", "photographer", "fotograf",
+    "last reviewed", "reviewed", "senast", "updated date", "editor info", "responsible",
+    "ansvarig", "note",
+    # contact cards, "about the organisation", notices
+    "contact", "contactinfo", "kontakt", "presskontakt", "kontaktcenter", "kontaktkort",
+    "kontaktuppgifter", "kontaktinformation", "boilerplate", "about", "company info",
+    "organization info", "notice", "disclaimer",
+    # shown to screen readers or one screen size only
+    "visually hidden", "visuallyhidden", "sr", "sr only", "screen reader", "screenreader",
+    "a11y", "offscreen", "mobile only", "visible xs", "hidden lg", "hidden md", "d lg none",
+    "lg hidden", "md hidden",
 )  # fmt: skip
 
 #: Class words that name an item's state or storage type, not its role; removed
@@ -102,19 +128,38 @@ NEGATIVE_TOKENS: frozenset[str] = frozenset(
 #: ``node--promoted`` (promoted to the front page) is no "promo" box, and its
 #: ``field--type-text-with-summary`` (the storage type of a body field) is no
 #: summary: the role is in ``field--name-*``.
-NEUTRAL_CLASS_RE = re.compile(r"field--type-[a-z0-9_-]+|promoted")
+NEUTRAL_CLASS_RE = re.compile(r"field--type-[a-z0-9_-]+|promoted", re.IGNORECASE)
 
-#: Substrings of class/id that mark the editorial text.
-POSITIVE_SUBSTRINGS: tuple[str, ...] = (
-    "article", "content", "main", "body", "text", "story", "entry", "post",
-    "prose", "richtext", "editorial", "brodtext", "artikel", "nyhet", "news",
-    "release", "pressmeddelande", "sv-text-portlet", "mainbody", "page-body",
+#: Words of class/id that mark the editorial text.
+POSITIVE_WORDS: tuple[str, ...] = (
+    "article", "articlebody", "articlecontent", "articletext", "content", "maincontent",
+    "pagecontent", "postcontent", "entrycontent", "main", "mainbody", "body", "bodytext",
+    "text", "richtext", "story", "storybody", "storytext", "entry", "post", "prose",
+    "editorial", "brodtext", "brödtext", "artikel", "artikelmall", "nyhet", "nyhetsmall",
+    "news", "release", "pressmeddelande", "sv text portlet", "page body",
 )  # fmt: skip
 
-#: Class/id tokens that mark the ingress (lead) of a release.
-LEAD_SUBSTRINGS: tuple[str, ...] = (
+#: Words of class/id that mark the ingress (lead) of a release (no inflection endings).
+LEAD_WORDS: tuple[str, ...] = (
     "lead", "ingress", "preamble", "introduction", "intro", "excerpt", "summary",
-    "standfirst", "deck", "dek", "sv-font-ingress",
+    "standfirst", "deck", "dek", "sv font ingress",
+)  # fmt: skip
+
+#: Words of class/id that mark a caption (and so a figure).
+CAPTION_WORDS: tuple[str, ...] = (
+    "caption", "bildtext", "figcaption", "credit", "photographer", "fotograf",
+)  # fmt: skip
+
+#: Words of class/id that mark an image container.
+FIGURE_WORDS: tuple[str, ...] = (
+    "figure", "image portlet", "imageportlet", "wp block image", "image block", "bildblock",
+)  # fmt: skip
+
+#: Endings a class/id word may carry beyond a hint word: English plurals, Swedish
+#: plurals, definite and adjective forms ("comments", "kontakter", "relaterade",
+#: "sidfoten"). No "-d"/"-ed": "shared" is no sharing bar.
+HINT_WORD_ENDINGS: tuple[str, ...] = (
+    "s", "es", "er", "ar", "or", "en", "n", "et", "na", "erna", "arna", "orna", "e", "a",
 )  # fmt: skip
 
 #: Class tokens of elements that are hidden from every reader.
@@ -154,6 +199,27 @@ FURNITURE_LINE_PREFIXES: tuple[str, ...] = (
     "read more:", "related:", "relaterat:", "foto:", "bild:", "photo:",
     "image:", "illustration:", "publicerad:", "uppdaterad:", "published:", "updated:",
     "taggar:", "ämnen:", "kategorier:", "tags:", "topics:",
+)  # fmt: skip
+
+#: Headings (lower case, whole or as the start of a heading) that open a section of
+#: site furniture below a release: a contact form, a personal-data notice, sharing,
+#: related pages. The text of a short release ends at one (``boilerplate.own_text``).
+FURNITURE_HEADINGS: tuple[str, ...] = (
+    "kontakta oss", "kontakta kommunen", "skicka en fråga", "ställ en fråga",
+    "lämna en synpunkt", "lämna synpunkter", "tyck till", "så behandlar vi",
+    "så hanterar vi", "behandling av personuppgifter", "hantering av personuppgifter",
+    "dina personuppgifter", "om personuppgifter", "personuppgifter", "dataskydd", "gdpr",
+    "om kakor", "kakor på", "cookies", "dela", "dela sidan", "dela artikeln", "relaterat",
+    "relaterade nyheter", "relaterade sidor", "läs också", "fler nyheter",
+    "senaste nyheter", "senaste nyheterna", "hittade du det du sökte", "var sidan till hjälp",
+    "contact us", "personal data", "how we process", "related", "share",
+)  # fmt: skip
+
+#: Starts of words (lower case) of a personal-data or cookie notice: running text
+#: that holds one is no body of a release that the page shows apart from its headline.
+NOTICE_WORDS: tuple[str, ...] = (
+    "personuppgift", "dataskydd", "gdpr", "kakor", "kakan", "cookie", "samtyck",
+    "integritet", "personal data", "privacy",
 )  # fmt: skip
 
 #: Labels (lower case) that open a contact or responsibility block of the site

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.records import SiteTemplate
 
-from .blocks import Segmented, segment_page
+from .blocks import MAX_PARSE_WORK, Segmented, parse_work, segment_page
 
 __all__ = ["BlockPrint", "block_prints", "learn_template", "page_blocks", "template_drops"]
 
@@ -72,6 +72,8 @@ def page_blocks(html: str, url: str) -> tuple[BlockPrint, ...]:
     markup and text only, so one site's pages can be compared with each other.
     """
     del url
+    if parse_work(html) > MAX_PARSE_WORK:
+        return ()  # too deep to parse (see blocks.parse_work): the page teaches nothing
     seg = segment_page(LexborHTMLParser(html), with_paths=True)
     return tuple(block_prints(seg))
 
@@ -108,7 +110,12 @@ def learn_template(
     placed_pages: Counter[str] = Counter()
     per_page: list[list[BlockPrint]] = []
     for url, html in pages:
-        prints = list(page_blocks(html, url))
+        try:
+            prints = list(page_blocks(html, url))
+        except Exception:
+            # A page the walk cannot read teaches nothing; its own extraction reports
+            # the error. One such page must not stop its whole site's template.
+            prints = []
         per_page.append(prints)
         placed_pages.update({p.placed for p in prints})
         text_pages.update({p.text for p in prints})
