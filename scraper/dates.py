@@ -230,7 +230,10 @@ def _parse_iso(value: str) -> str | None:
     except ValueError:
         return None
     if g["tz"] and has_time:
-        moment = moment.replace(tzinfo=timezone(_parse_offset(g["tz"])))
+        offset = _parse_offset(g["tz"])
+        if abs(offset) >= timedelta(hours=24):
+            return None  # "+99:99" is a broken date, not a time zone (datetime raises on it)
+        moment = moment.replace(tzinfo=timezone(offset))
     return _format(moment, has_time=has_time)
 
 

@@ -180,7 +180,17 @@ def test_normalize_datetime(value: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["", "   ", "2020-02-30", "2020-02-28T25:00", "nonsense", "Fri, 30 Feb 2020 09:15"]
+    "value",
+    [
+        "",
+        "   ",
+        "2020-02-30",
+        "2020-02-28T25:00",
+        "nonsense",
+        "Fri, 30 Feb 2020 09:15",
+        "2020-02-28T09:15+99:99",  # an offset of a day or more: datetime would raise
+        "2020-02-28T09:15:00-24:00",
+    ],
 )
 def test_normalize_datetime_rejects(value: str) -> None:
     assert normalize_datetime(value) is None

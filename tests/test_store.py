@@ -344,3 +344,14 @@ def test_opening_a_current_archive_writes_nothing_so_it_never_waits_for_a_writer
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_thin_release_is_stored_and_flagged(tmp_path: Path) -> None:
+    with Archive(tmp_path / "archive.db") as archive:
+        archive.sync_sources([Source(id="vastervik", name="Västervik", url="https://x.se/")])
+        short = make_release(lead=None, body="Välkommen till invigningen.", thin=True)
+        archive.save_release(
+            short, source="vastervik", page_id=None, extractor_version="t", now="2026-12-01"
+        )
+        row = archive.release_for_url(URL)
+    assert row and row["thin"] == 1 and row["body"] == "Välkommen till invigningen."

@@ -302,6 +302,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "redirect_away_since": "När sidan först sågs skicka vidare till listan eller "
             "startsidan (tom när den svarar som vanligt)",
             "template_hash": "Fingeravtryck av webbplatsens inlärda mall när texten extraherades",
+            "thin": "1 för ett kort pressmeddelande (rubrik och datum, en mening eller två)",
         },
     },
     "release_urls": {

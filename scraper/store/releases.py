@@ -156,6 +156,7 @@ class ReleaseStore:
             "lead": release.lead,
             "body": release.body,
             "language": release.language,
+            "thin": int(release.thin),
             "year": _year(release.published),
             "content_hash": release.content_hash,
             "extractor_version": extractor_version,

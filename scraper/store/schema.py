@@ -102,6 +102,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "stems": str,
             "redirect_away_since": str,
             "template_hash": str,
+            "thin": int,
         },
         "pk": "id",
         "foreign_keys": [("source", "sources", "id"), ("page_id", "pages", "id")],
