@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -345,3 +346,86 @@ def reprocess_command(
 
 if __name__ == "__main__":  # pragma: no cover
     cli()
+
+
+@cli.command(name="discover")
+@click.argument("homes", nargs=-1)
+@click.option(
+    "--all", "everything", is_flag=True, help="Every municipality and region in the registry."
+)
+@click.option("--again", is_flag=True, help="With --all: also those discovered before.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per home page (JSON Lines).")
+@click.option(
+    "--sources",
+    "sources_path",
+    default="sources.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Sources file: settings are read from it, and --write writes to it.",
+)
+@click.option("--write", is_flag=True, help="Add or update [[source]] entries for the choices.")
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Keep the findings in this archive (--all: archive.db by default).",
+)
+@click.option(
+    "--budget", default=30, show_default=True, type=int, help="Requests per home page at most."
+)
+@click.option("--concurrency", type=int, default=None, help="Home pages at the same time.")
+def discover_command(
+    homes: tuple[str, ...],
+    everything: bool,
+    again: bool,
+    as_json: bool,
+    sources_path: str,
+    write: bool,
+    db_path: str | None,
+    budget: int,
+    concurrency: int | None,
+) -> None:
+    """Find where municipalities publish press releases, starting from their home pages.
+
+    Example: scraper discover https://www.vastervik.se/ --json
+
+    Example: scraper discover --all --write   (the whole registry, into sources.toml)
+    """
+    from scraper.update.discovery_run import (
+        DiscoveryOptions,
+        discovery_json,
+        discovery_summary,
+        run_discovery_command,
+    )
+
+    if not homes and not everything:
+        _fail("name one or more home pages, or --all", EXIT_CONFIG)
+    options = DiscoveryOptions(
+        homes=homes,
+        everything=everything,
+        again=again,
+        sources_path=Path(sources_path),
+        write=write,
+        db_path=Path(db_path) if db_path else (Path("archive.db") if everything else None),
+        budget=budget,
+        concurrency=concurrency,
+    )
+    progress = _progress_printer()
+    try:
+        outcome = run_discovery_command(
+            options, progress=lambda found: progress(f"{found.home}: {found.status}")
+        )
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+    except LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except StorageError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+    for found in outcome.discoveries:
+        if as_json:
+            click.echo(json.dumps(discovery_json(found), ensure_ascii=False))
+        else:
+            click.echo(discovery_summary(found))
+    for change in outcome.changes:
+        click.echo(f"{sources_path}: {change}", err=True)

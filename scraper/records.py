@@ -340,6 +340,75 @@ class SourceReport:
 
 
 # --------------------------------------------------------------------------
+# Where an organisation publishes (scraper discover)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Where source discovery starts for one organisation."""
+
+    url: str
+    #: The organisation's name, so that a newsroom naming someone else is refused.
+    name: str | None = None
+    #: Its registry id (kommunkod, or "R" + county code).
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceCandidate:
+    """A place an organisation may publish its releases, as found and checked."""
+
+    #: Listing page, feed, sitemap or newsroom listing (absolute URL).
+    url: str
+    #: "listing", "feed", "sitemap" or "newsroom".
+    kind: str
+    #: Newsroom platform ("mynewsdesk", "viatt", "cision", "notified", ...) or "".
+    platform: str = ""
+    #: The link text or feed title it was found by.
+    label: str = ""
+    #: The link's score (higher is better), from the words and places that led to it.
+    score: float = 0.0
+    #: True when its own pages showed releases and sampled items extracted.
+    verified: bool = False
+    #: What it holds, by its labels and items: "press", "mixed", "news" or "unknown".
+    content: str = "unknown"
+    #: Release links seen on it.
+    releases_seen: int = 0
+    #: Why: the path of links, the listing's shape, the sampled items.
+    evidence: tuple[str, ...] = ()
+    #: Release URLs it showed (the first few), for sampling.
+    entries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Where one home page's organisation publishes, best candidate first."""
+
+    #: The home page asked for.
+    home: str
+    #: Where it landed after redirects (another domain, a portal), None if unreachable.
+    final_home: str | None
+    #: The CMS of the home page ("sitevision", ... "homegrown"; "unknown" if unreachable).
+    cms: str
+    #: "press", "news_only", "none" or "unreachable".
+    status: str
+    candidates: tuple[SourceCandidate, ...] = ()
+    #: Pages, feeds and sitemaps the discovery asked for (robots.txt and redirects apart).
+    requests: int = 0
+    #: Why the home page could not be read, for "unreachable".
+    error: str | None = None
+    #: The organisation's registry id, when discovered from the registry.
+    organisation: str | None = None
+    #: The organisation's name, when known.
+    name: str | None = None
+
+    @property
+    def choice(self) -> SourceCandidate | None:
+        """The first verified candidate: where to crawl."""
+        return next((c for c in self.candidates if c.verified), None)
+
+
+# --------------------------------------------------------------------------
 # Politeness state kept between runs
 
 

@@ -245,6 +245,27 @@ TABLES: dict[str, dict[str, Any]] = {
             "organisation": "Kommunen eller regionen som publicerar (organisations.id)",
         },
     },
+    "discoveries": {
+        "description": "Var varje kommun och region publicerar, som scraper discover fann det "
+        "från startsidan (en rad per startsida, den senaste).",
+        "label_column": "name",
+        "columns": {
+            "home": "Startsidan som sökandet började på",
+            "organisation": "Kommunen eller regionen (organisations.id)",
+            "name": "Organisationens namn",
+            "final_home": "Dit startsidan ledde efter omdirigeringar",
+            "cms": "Webbplatsens publiceringssystem, som det syntes på startsidan",
+            "status": "press, news_only (bara nyheter), none eller unreachable",
+            "source_url": "Valet: listningssidan, flödet, webbplatskartan eller nyhetsrummet",
+            "source_kind": "listing, feed, sitemap eller newsroom",
+            "platform": "Nyhetsrummets plattform (mynewsdesk, viatt, cision, notified ...)",
+            "releases_seen": "Pressmeddelanden som syntes i valet",
+            "requests": "Sidor som hämtades för att hitta det",
+            "error": "Varför startsidan inte gick att läsa, om den inte gick",
+            "candidates": "Alla kandidater med poäng och belägg (JSON)",
+            "discovered_at": "När (UTC)",
+        },
+    },
     "organisations": {
         "description": "Sveriges 290 kommuner och 21 regioner (registret som följer med "
         "paketet): kommunkod, län och folkmängd, för att koppla arkivet till SCB:s statistik.",

@@ -21,13 +21,14 @@ import sqlite_utils
 from scraper.errors import LockedError, StorageError
 
 from .crawlstate import CrawlState
+from .discoveries import DiscoveryStore
 from .pages import PageStore
 from .releases import ReleaseStore
 from .reports import Reports
 from .schema import ensure_schema
 
 
-class Archive(CrawlState, PageStore, ReleaseStore, Reports):
+class Archive(CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore):
     """An archive database opened for reading and writing.
 
     :param path: the SQLite file; created with the full schema when missing.

@@ -54,6 +54,25 @@ TABLES: dict[str, dict[str, Any]] = {
         },
         "pk": "id",
     },
+    "discoveries": {
+        "columns": {
+            "home": str,
+            "organisation": str,
+            "name": str,
+            "final_home": str,
+            "cms": str,
+            "status": str,
+            "source_url": str,
+            "source_kind": str,
+            "platform": str,
+            "releases_seen": int,
+            "requests": int,
+            "error": str,
+            "candidates": str,
+            "discovered_at": str,
+        },
+        "pk": "home",
+    },
     "pages": {
         "columns": {
             "id": int,
@@ -251,6 +270,18 @@ INDEXES: list[tuple[str, list[str]]] = [
 
 #: Views: derived, so dropped and made again whenever their SQL changes (they hold no data).
 VIEWS: dict[str, str] = {
+    # Where each municipality and region publishes, as far as discovery knows.
+    "organisation_coverage": """
+        SELECT o.id, o.kind, o.name, o.county, o.population,
+          COALESCE(d.status, 'not discovered') AS status,
+          d.source_url, d.source_kind, d.platform, d.cms, d.discovered_at,
+          (SELECT COUNT(*) FROM sources s WHERE s.organisation = o.id) AS sources,
+          (SELECT COUNT(*) FROM releases r JOIN sources s ON s.id = r.source
+            WHERE s.organisation = o.id) AS releases
+        FROM organisations o
+        LEFT JOIN discoveries d ON d.home = (SELECT d2.home FROM discoveries d2
+          WHERE d2.organisation = o.id ORDER BY d2.discovered_at DESC LIMIT 1)
+    """,
     # Reconciliation: every release link a listing, feed or sitemap showed that
     # no archived release answers to, with the reason the archive has for it.
     "coverage_gaps": """
