@@ -458,3 +458,121 @@ class Organisation:
     #: Registered population on 31 December of ``population_year`` (SCB).
     population: int | None = None
     population_year: int | None = None
+
+
+# Source discovery: where a municipality publishes its releases (pure guesses
+# from fetched pages; the caller decides what to fetch next)
+
+
+@dataclass(frozen=True)
+class CmsGuess:
+    """Which CMS a site runs, guessed from one page (and its response headers)."""
+
+    #: "sitevision", "episerver", "wordpress", "municipio", "drupal", "websphere",
+    #: or "homegrown" when no CMS shows itself.
+    cms: str
+    #: "high" (an unambiguous marker, such as a meta generator), "low"
+    #: (circumstantial markers only) or "none" (homegrown).
+    confidence: str = "none"
+    #: Why: the markers found, strongest first ("meta generator 'Sitevision'").
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Newsroom:
+    """An off-site newsroom platform page (Mynewsdesk, Via TT, Cision, ...)."""
+
+    #: "mynewsdesk", "viatt", "cision", "notified" or "newsmachine".
+    platform: str
+    #: The newsroom's start page.
+    home: str
+    #: The newsroom's listing of press releases (may be ``home`` itself), if known.
+    press_listing: str | None = None
+    #: RSS/Atom feeds: those the page announces first, then the platform's
+    #: conventions (guesses, unverified).
+    feed_urls: tuple[str, ...] = ()
+    #: The organisation the newsroom belongs to, as the page names it, if given.
+    organisation_name: str | None = None
+    #: The platform's key for the organisation (slug or publisher id), if known.
+    account: str | None = None
+    #: What the given URL is on the platform: "home", "listing", "release",
+    #: "feed" or "other".
+    page: str = "other"
+    #: Why the page was taken for this platform and where each value came from.
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrganisationMatch:
+    """Whether a page names the same organisation as the one we look for."""
+
+    #: True when one of the names the page gives itself is the organisation.
+    same: bool
+    #: The page's name that matched (or the best one it gives, when none did).
+    name: str | None = None
+    #: Why: the names compared, after normalisation.
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkCandidate:
+    """A link (or announced feed) scored as a way to a municipality's releases."""
+
+    #: Absolute, normalised URL.
+    url: str
+    #: The link's text (or title, aria-label, image alt; a feed's title).
+    label: str
+    #: "listing" (a list of releases), "newsroom" (an off-site newsroom),
+    #: "feed" (RSS/Atom), "sitemap" (an XML or HTML site map), "hub" (a page
+    #: expected to link onward, such as "Press och media") or "other".
+    kind: str
+    #: Newsroom platform for off-site newsrooms ("mynewsdesk" ...), else None.
+    platform: str | None = None
+    #: Higher is better; below zero is a decoy (press images, parties, ...).
+    score: float = 0.0
+    #: Why: each rule that added or took away points, with its points.
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListingVerdict:
+    """Whether a fetched page is a listing of releases, and of which kind."""
+
+    url: str
+    #: True when the page lists releases (enough same-shaped, dated links, a feed ...).
+    is_listing: bool
+    #: "press", "news", "mixed" or "unknown": from the page's heading, title,
+    #: URL words and the kind labels on its items.
+    kind: str = "unknown"
+    #: Release links the page shows.
+    releases_seen: int = 0
+    #: The newest date among them (ISO), if any shows one.
+    newest: str | None = None
+    #: The first release URLs (at most ten), in page order.
+    entries: tuple[str, ...] = ()
+    #: The next listing page, when the page has pagination.
+    next_url: str | None = None
+    #: Why: the counts and signs the verdict rests on.
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReleaseFolder:
+    """A sitemap folder that holds many dated pages: where releases live."""
+
+    #: The folder as an absolute URL prefix, e.g. "https://x.se/nyheter/".
+    folder: str
+    #: Pages found under it (the folder's own page not counted).
+    pages: int
+    #: Of those, pages with a date in the URL or a dated folder (/2026/11/).
+    dated: int
+    #: "press", "news" or "unknown", from the folder's words.
+    kind: str = "unknown"
+    #: Newest date seen (URL date, lastmod, or "YYYY-MM" of a /YYYY/MM/ path), if any.
+    newest: str | None = None
+    #: The folder's own page when the sitemap lists it (a listing to try).
+    listing: str | None = None
+    #: A few of its pages, newest first when dated.
+    examples: tuple[str, ...] = ()
+    #: Why: counts and the folder's words.
+    evidence: tuple[str, ...] = ()
