@@ -56,6 +56,7 @@ _SOURCE_KEYS = {
     "drop_selectors": list,
     "date_selector": str,
     "organisation": str,
+    "path_prefix": str,
 }
 _REQUIRED = ("id", "name", "url")
 
@@ -269,6 +270,14 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
             line=line_of(index, "organisation"),
             field="organisation",
         )
+    path_prefix = values.get("path_prefix")
+    if path_prefix is not None and not path_prefix.startswith("/"):
+        raise ConfigError(
+            'must be a URL path starting with "/", e.g. "/nyheter/"',
+            path=path,
+            line=line_of(index, "path_prefix"),
+            field="path_prefix",
+        )
     return Source(
         id=values["id"],
         name=values["name"].strip(),
@@ -282,6 +291,7 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
         date_selector=values.get("date_selector"),
         line=table_line or 0,
         organisation=organisation,
+        path_prefix=path_prefix,
     )
 
 

@@ -108,6 +108,9 @@ class Source:
     line: int = 0
     #: The organisation publishing it: kommunkod, or "R" + county code (``scraper.registry``).
     organisation: str | None = None
+    #: Only release URLs whose path starts with this ("/nyheter/"): a sitemap lists
+    #: the whole site, notice board and all.
+    path_prefix: str | None = None
 
     @property
     def overridden(self) -> bool:
@@ -378,6 +381,8 @@ class SourceCandidate:
     evidence: tuple[str, ...] = ()
     #: Release URLs it showed (the first few), for sampling.
     entries: tuple[str, ...] = ()
+    #: For a sitemap: the folder its releases are in ("/nyheter/").
+    path_prefix: str = ""
 
 
 @dataclass(frozen=True)

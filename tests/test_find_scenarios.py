@@ -25,6 +25,10 @@ SETTINGS = Settings(delay=0.0, user_agent="scraper-tests/1 (+https://example.org
 SCENARIOS = scenarios()
 
 
+def _bare(url: str) -> str:
+    return url.rstrip("/")
+
+
 def discover(scenario: Scenario, transport):  # type: ignore[no-untyped-def]
     home = HomePage(url=scenario.home, name=scenario.name)
     [found] = discover_sources([home], settings=SETTINGS, transport=transport)
@@ -46,8 +50,10 @@ def test_discovery_picks_the_expected_source(scenario: Scenario) -> None:
         assert choice is None, report
         return
     assert choice is not None, report
-    assert choice.url in scenario.answers, report
-    assert choice.url not in scenario.decoys
+    # The scenarios give newsroom paths a trailing slash only because a folder
+    # holds their page (fixtures/discovery/*/NOTES.md): compared without it.
+    assert _bare(choice.url) in {_bare(u) for u in scenario.answers}, report
+    assert _bare(choice.url) not in {_bare(u) for u in scenario.decoys}
     if scenario.platform and choice.kind == "newsroom":
         assert choice.platform == scenario.platform
     assert found.requests <= 30
@@ -68,10 +74,7 @@ def test_written_source_archives_every_release_and_no_decoy(
         config = type(config)(path=config.path, settings=SETTINGS, sources=config.sources)
         with Archive(db) as archive:
             update(config, archive, transport=transport)
-            urls = {
-                row[0]
-                for row in archive.db.execute("SELECT url FROM release_urls").fetchall()
-            }
+            urls = {row[0] for row in archive.db.execute("SELECT url FROM release_urls").fetchall()}
     missing = set(scenario.releases) - urls
     assert not missing, sorted(missing)
     assert not urls & set(scenario.decoys)

@@ -253,6 +253,7 @@ class _Search:
                 releases_seen=best.pages,
                 evidence=best.evidence,
                 entries=best.examples,
+                path_prefix=urlsplit(best.folder).path or best.folder,
             )
         )
 
@@ -266,7 +267,7 @@ class _Search:
     async def sample(self, cand: SourceCandidate) -> SourceCandidate:
         if not cand.entries:
             return cand
-        good, evidence = 0, []
+        good, evidence, press = 0, [], 0
         for url in cand.entries[:SAMPLES]:
             page = await self.get(url)
             if page is None:
@@ -279,8 +280,18 @@ class _Search:
                 continue
             if release.title and (release.published or release.body):
                 good += 1
-                evidence.append(f"sample {url}: {release.title!r}, {release.published or '-'}")
-        return replace(cand, verified=good > 0, evidence=(*cand.evidence, *evidence))
+                press += (release.kind or "").lower().startswith("press")
+                evidence.append(
+                    f"sample {url}: {release.title!r}, {release.published or '-'}, "
+                    f"{release.kind or 'no kind'}"
+                )
+        content = cand.content
+        if press and content in ("news", "unknown"):
+            # The items say what the links to them did not ("Pressmeddelande").
+            content = "press" if press == good else "mixed"
+        return replace(
+            cand, verified=good > 0, content=content, evidence=(*cand.evidence, *evidence)
+        )
 
 
 async def discover_home(

@@ -89,6 +89,8 @@ def write_sources(path: Path, discoveries: list[Discovery], *, today: str = "") 
         lines.append(f"url = {tomlkit.string(choice.url).as_string()}")
         if found.organisation:
             lines.append(f"organisation = {tomlkit.string(found.organisation).as_string()}")
+        if choice.path_prefix:
+            lines.append(f"path_prefix = {tomlkit.string(choice.path_prefix).as_string()}")
         if found.status == "news_only":
             lines.append('kind = "Nyhet"')
         lines.append("verified = false")

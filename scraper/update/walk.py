@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from scraper.discover.feeds import is_content_sitemap
 from scraper.discover.listing import discover_listing
@@ -150,7 +151,9 @@ class ListingWalk:
                 entries = await self._expand_sitemap_index(source, listing)
             else:
                 entries = list(listing.entries)
-            site_entries = [e for e in entries if same_site(e.url, source.url)]
+            site_entries = [
+                e for e in entries if same_site(e.url, source.url) and _under(e.url, source)
+            ]
             if listing.format.startswith("sitemap"):
                 # A sitemap lists the whole site: keep what could be an article.
                 site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
@@ -223,3 +226,8 @@ class ListingWalk:
             sub = discover_listing(page.text, page.final_url, content_type=page.content_type)
             entries.extend(sub.entries)
         return entries
+
+
+def _under(url: str, source: Source) -> bool:
+    """True when the URL is in the source's ``path_prefix`` (or the source has none)."""
+    return not source.path_prefix or urlsplit(url).path.startswith(source.path_prefix)
