@@ -257,7 +257,8 @@ def _serve(db_path: str, *, host: str, port: int, immutable: bool = False) -> No
     help="Saved sites to crawl (default: fixtures/sites).",
 )
 def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | None) -> None:
-    """Crawl the saved fixture sites offline, then serve the archive.
+    """Find the saved fixture sites' releases from their home pages, crawl them
+    offline, then serve the archive.
 
     Example: scraper demo --db archive.db
     """
@@ -269,10 +270,18 @@ def demo_command(db_path: str, then_serve: bool, port: int, sites_dir: str | Non
         )
     except (LockedError, FileNotFoundError) as exc:
         _fail(str(exc), EXIT_LOCKED if isinstance(exc, LockedError) else EXIT_CONFIG)
+    for found in result.discoveries:
+        choice = found.choice
+        where = f"{choice.url} ({choice.kind}, {choice.releases_seen} seen)" if choice else "-"
+        click.echo(f"discovered from {found.home}: {found.status}, {where}")
+    for site in result.fallbacks:
+        click.echo(
+            f"discovery found nothing for {site}: crawled its listing from site.toml", err=True
+        )
     _print_summary(result.report)
     click.echo(
         f"{result.releases} releases in {db_path} ({result.expected} expected), "
-        f"crawled in {result.seconds:.1f} s"
+        f"found and crawled in {result.seconds:.1f} s"
     )
     if then_serve:
         _serve(db_path, host="127.0.0.1", port=port)

@@ -1,4 +1,5 @@
-"""The offline demo: every fixture release, and the same archive however often it runs."""
+"""The offline demo: sources found from home pages, every fixture release, and the same
+archive however often it runs."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def test_running_the_demo_twice_leaves_the_same_archive(tmp_path: Path) -> None:
     assert len(rows) == 116
     # The sites are served on new ports; the archive knows them by stable names.
     assert all(url.startswith("http://www.") and ".test/" in url for url, *_ in rows)
+    # Every site's source was found from its home page, none taken from site.toml.
+    assert first.output.count("discovered from http://www.") == 9
+    assert "discovery found nothing" not in first.output
     second = CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"])
     assert second.exit_code == 0, second.output
     assert "116 releases in" in second.output and "(116 expected)" in second.output

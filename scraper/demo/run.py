@@ -6,9 +6,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.records import Config, Settings, Source
+from scraper.records import Config, Discovery, HomePage, Settings, Source
 from scraper.store import Archive
+from scraper.timestamps import utc_now
 from scraper.update.crawl import Progress, RunReport, update
+from scraper.update.find import discover_sources
 
 from .hosts import LocalHostsTransport
 from .sites import SiteServer, serve_sites
@@ -52,28 +54,71 @@ class DemoResult:
     seconds: float
     releases: int
     expected: int
+    #: What discovery found from each site's home page, in the order of the sites.
+    discoveries: tuple[Discovery, ...] = ()
+    #: Sites whose source discovery did not find: crawled at the listing site.toml names.
+    fallbacks: tuple[str, ...] = ()
+
+
+def discovered_config(
+    servers: list[SiteServer], discoveries: list[Discovery]
+) -> tuple[Config, tuple[str, ...]]:
+    """One source per site at what discovery chose (or the listing site.toml names)."""
+    sources, fallbacks = [], []
+    for server, found in zip(servers, discoveries, strict=True):
+        choice = found.choice
+        if choice is None:
+            fallbacks.append(server.info.id)
+        sources.append(
+            Source(
+                id=server.info.id,
+                name=server.info.name,
+                url=choice.url if choice else server.stable_listing_url,
+                delay=0.0,
+                default_kind=server.info.default_kind,
+                verified=True,
+                path_prefix=(choice.path_prefix or None) if choice else None,
+            )
+        )
+    config = Config(path="<fixtures>", settings=Settings(delay=0.0), sources=tuple(sources))
+    return config, tuple(fallbacks)
 
 
 def run_demo(
     db_path: str | Path, *, sites_dir: Path | None = None, progress: Progress | None = None
 ) -> DemoResult:
-    """Serve every fixture site, crawl them all into ``db_path``, stop the servers."""
+    """Serve every fixture site, find each one's releases from its home page, crawl
+    them all into ``db_path``, stop the servers."""
     sites_dir = sites_dir or default_sites_dir()
     if not sites_dir.is_dir():
         raise FileNotFoundError(f"no fixture sites at {sites_dir}")
     servers = serve_sites(sites_dir)
     try:
         # Stable host names: a second demo run finds the same releases, not new ones.
-        config = fixture_config(servers, stable_hosts=True)
+        transport = stable_transport(servers)
         started = time.perf_counter()
+        homes = [
+            HomePage(url=f"http://{s.info.host}{s.info.home}", name=s.info.name) for s in servers
+        ]
+        discoveries = discover_sources(homes, settings=Settings(delay=0.0), transport=transport)
+        config, fallbacks = discovered_config(servers, discoveries)
         with Archive(db_path) as archive:
             archive.lock()
+            for found in discoveries:
+                archive.save_discovery(found, now=utc_now())
             kwargs = {"progress": progress} if progress else {}
-            report = update(config, archive, transport=stable_transport(servers), **kwargs)
+            report = update(config, archive, transport=transport, **kwargs)
             releases = archive.release_count()
         seconds = time.perf_counter() - started
     finally:
         for server in servers:
             server.stop()
     expected = sum(server.info.releases for server in servers)
-    return DemoResult(report=report, seconds=seconds, releases=releases, expected=expected)
+    return DemoResult(
+        report=report,
+        seconds=seconds,
+        releases=releases,
+        expected=expected,
+        discoveries=tuple(discoveries),
+        fallbacks=fallbacks,
+    )

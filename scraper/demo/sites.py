@@ -59,6 +59,8 @@ class SiteInfo:
     #: The site's stable host name (``host`` in site.toml; ``www.<id>.test`` by default),
     #: at which the demo crawls it whatever port it is served on.
     host: str = ""
+    #: Path of the page discovery starts from (``home``; "/" by default).
+    home: str = "/"
 
 
 def load_site_info(site_dir: Path) -> SiteInfo:
@@ -76,6 +78,7 @@ def load_site_info(site_dir: Path) -> SiteInfo:
         releases=int(data.get("releases", 0)),
         holdout=bool(data.get("holdout", False)),
         host=data.get("host") or f"www.{data.get('id', site_dir.name)}.test",
+        home=data.get("home", "/"),
     )
 
 

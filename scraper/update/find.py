@@ -60,7 +60,8 @@ SAMPLED_CANDIDATES = 3
 #: A listing must show at least this many release links to count.
 MIN_RELEASES = 3
 
-_CONTENT_RANK = {"press": 3, "mixed": 2, "unknown": 1, "news": 0}
+#: Press releases, alone or among news, above a listing whose kind is unknown, above news.
+_CONTENT_RANK = {"press": 2, "mixed": 2, "unknown": 1, "news": 0}
 _KIND_RANK = {"newsroom": 3, "listing": 3, "feed": 2, "sitemap": 1}
 
 
@@ -145,8 +146,17 @@ class _Search:
             )
         if depth < MAX_DEPTH:
             skip = {verdict.next_url, *verdict.entries}
+            here = urlsplit(page.final_url).path
             onward = score_links(page.text, page.final_url, organisation=self.name)
-            self.push(tuple(c for c in onward if c.url not in skip), depth + 1)
+            self.push(
+                tuple(
+                    c
+                    for c in onward
+                    # the listing's own pages and filters (same path, another query)
+                    if c.url not in skip and urlsplit(c.url).path != here
+                ),
+                depth + 1,
+            )
             self.push(page_feeds(page.text, page.final_url), depth + 1)
 
     def feed(self, cand: LinkCandidate, page: Page) -> None:
@@ -334,9 +344,11 @@ async def discover_home(
         await search.follow(cand, depth)
     if not any(c.content in ("press", "mixed") for c in search.found.values()):
         await _try_sitemaps(search, start)
-    ranked = sorted(search.found.values(), key=_rank, reverse=True)
+    ranked = _without_parts(sorted(search.found.values(), key=_rank, reverse=True))
     checked = [await search.sample(c) for c in ranked[:SAMPLED_CANDIDATES]]
-    candidates = sorted(checked, key=lambda c: (c.verified, *_rank(c)), reverse=True)
+    candidates = _without_parts(
+        sorted(checked, key=lambda c: (c.verified, *_rank(c)), reverse=True)
+    )
     candidates += ranked[SAMPLED_CANDIDATES:] + search.rejected
     choice = next((c for c in candidates if c.verified), None)
     return Discovery(
@@ -438,6 +450,39 @@ def _rank(cand: SourceCandidate) -> tuple[int, int, float, int]:
         cand.score,
         cand.releases_seen,
     )
+
+
+def _without_parts(ranked: list[SourceCandidate]) -> list[SourceCandidate]:
+    """The same order, except that a listing that is part of another one found
+    (a category under the news listing: ``/blog/category/pressmeddelande/``
+    under ``/blog/``) comes after it when both hold press releases and the
+    whole shows as many: the whole listing loses none of the other parts
+    (press invitations ...)."""
+
+    def folder(url: str) -> str:
+        # "/blog/" holds "/blog/category/x/"; Sitevision's "/press.html" holds "/press/x.html"
+        path = urlsplit(url).path
+        return path if path.endswith("/") else path.rsplit(".", 1)[0] + "/"
+
+    def part_of_another(cand: SourceCandidate) -> bool:
+        if cand.kind != "listing" or cand.content not in ("press", "mixed"):
+            return False
+        here = urlsplit(cand.url)
+        return any(
+            other is not cand
+            and other.kind == "listing"
+            and other.content in ("press", "mixed")
+            and other.verified >= cand.verified
+            # a hub's "latest three" box is no whole listing
+            and other.releases_seen >= cand.releases_seen
+            and urlsplit(other.url).netloc == here.netloc
+            and here.path.startswith(folder(other.url))
+            and here.path != urlsplit(other.url).path
+            for other in ranked
+        )
+
+    wholes = [c for c in ranked if not part_of_another(c)]
+    return wholes + [c for c in ranked if part_of_another(c)]
 
 
 def _status(choice: SourceCandidate | None, no_press: str | None) -> str:
