@@ -286,6 +286,17 @@ def test_with_no_name_on_the_page_the_slug_decides() -> None:
     assert not match.same and match.evidence == ("the page names no organisation",)
 
 
+def test_via_tt_newsroom_named_by_its_slug_and_numbered_by_its_publisher() -> None:
+    url = "https://via.tt.se/pressrum/bjorkby-kommun?publisherId=1213538"
+    newsroom = recognise_newsroom(url)
+    assert newsroom is not None
+    assert (newsroom.home, newsroom.press_listing, newsroom.page) == (url, url, "home")
+    assert newsroom.feed_urls == ("https://via.tt.se/rss/releases/latest?publisherId=1213538",)
+    assert newsroom.account == "1213538"
+    html = "<html><body><p>Inga namn här</p></body></html>"
+    assert newsroom_names_organisation(html, "Björkby kommun", url=url).same
+
+
 def test_platform_of_host() -> None:
     assert platform_of_host("bjorkby.mynewsdesk.com") == "mynewsdesk"
     assert platform_of_host("API.CLIENT.NOTIFIED.COM") == "notified"

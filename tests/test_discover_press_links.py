@@ -166,6 +166,13 @@ def test_wordpress_home_newsroom_parties_companies_and_sitemap() -> None:
     assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
 
 
+def test_via_tt_newsroom_in_the_footer_beats_the_news_listing() -> None:
+    html = """<html><body><main><a href="/aktuellt/">Fler nyheter</a></main><footer>
+    <a href="https://via.tt.se/pressrum/bjorkby-kommun?publisherId=1213538">Pressrum</a></footer></body></html>"""
+    found = score_links(html, "https://www.bjorkby.se/", organisation="Björkby kommun")
+    assert [(c.kind, c.platform) for c in found] == [("newsroom", "viatt"), ("listing", None)]
+
+
 def test_a_newsroom_of_another_organisation_loses() -> None:
     html = """<html><body><footer>
     <a href="https://www.mynewsdesk.com/se/socialdemokraterna-i-bjorkby">Pressrum</a>

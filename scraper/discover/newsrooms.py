@@ -207,8 +207,9 @@ def newsroom_names_organisation(
     names = list(page_names(LexborHTMLParser(html or "")))
     if url and not names:
         parts = newsroom_parts(url)
-        if parts is not None and parts.account and not parts.account.isdigit():
-            names.append(("slug", parts.account))
+        slug = (parts.slug or parts.account) if parts is not None else None
+        if slug and not slug.isdigit():
+            names.append(("slug", slug))
     evidence: list[str] = []
     for where, candidate in names:
         same, why = same_organisation(name, candidate)

@@ -84,6 +84,9 @@ class NewsroomParts:
     #: "home", "listing", "release", "feed" or "other".
     page: str
     evidence: tuple[str, ...]
+    #: The organisation's name-like key in the URL ("stockholms-stad"), when the
+    #: account is a number; else the account itself.
+    slug: str | None = None
 
 
 def _host_is(host: str, suffix: str) -> bool:
@@ -157,23 +160,34 @@ def _mynewsdesk(scheme: str, origin: str, host: str, segs: list[str]) -> Newsroo
 
 def _viatt(origin: str, segs: list[str], query: dict[str, list[str]]) -> NewsroomParts | None:
     publisher = (query.get("publisherId") or query.get("publisherid") or [None])[0]
-    if len(segs) >= 2 and segs[0] == "pressrum" and segs[1].isdigit():
-        publisher = segs[1]
-        home = f"{origin}/" + "/".join(segs[:3])
-        page, why = "home", f"Via TT newsroom path /pressrum/{publisher}"
+    if len(segs) >= 2 and segs[0] == "pressrum":
+        # "/pressrum/<id>/<slug>", or "/pressrum/<slug>?publisherId=<id>".
+        slug = segs[2] if segs[1].isdigit() and len(segs) > 2 else segs[1]
+        if segs[1].isdigit():
+            publisher, home = segs[1], f"{origin}/" + "/".join(segs[:3])
+        else:
+            query_part = f"?publisherId={publisher}" if publisher else ""
+            home = f"{origin}/pressrum/{segs[1]}{query_part}"
+        rest = segs[3:] if segs[1].isdigit() else segs[2:]
+        page = "home" if not rest else "other"
+        why = f"Via TT newsroom path /pressrum/{segs[1]}"
+        if not publisher:
+            return NewsroomParts("viatt", home, home, (), segs[1], page, (why,), slug)
     elif segs[:1] == ["pressmeddelande"] and len(segs) >= 2:
+        slug = None
         if not publisher:
             why = "Via TT release path /pressmeddelande/<id>; its newsroom is not in the URL"
             return NewsroomParts("viatt", f"{origin}/", None, (), None, "release", (why,))
         home = f"{origin}/pressrum/{publisher}"
         page, why = "release", f"Via TT release of publisherId={publisher}"
     elif segs[:1] == ["rss"] and publisher:
+        slug = None
         home = f"{origin}/pressrum/{publisher}"
         page, why = "feed", f"Via TT feed of publisherId={publisher}"
     else:
         return None
     feed = f"{origin}/rss/releases/latest?publisherId={publisher}"
-    return NewsroomParts("viatt", home, home, (feed,), publisher, page, (why,))
+    return NewsroomParts("viatt", home, home, (feed,), publisher, page, (why,), slug)
 
 
 def _cision(origin: str, segs: list[str]) -> NewsroomParts | None:

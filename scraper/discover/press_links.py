@@ -106,8 +106,9 @@ def _assess(
     rule = matched.rule
     newsroom = newsroom_parts(url)
     on_site = same_site(url, page_url)
+    slug = None
     if newsroom is not None and not on_site:
-        platform = newsroom.platform
+        platform, slug = newsroom.platform, newsroom.slug or newsroom.account
     if feed is not None:
         kind = "feed"
         points.append(feed)
@@ -127,7 +128,7 @@ def _assess(
         kind = "sitemap"
         points.append((2.0, f"label {label!r}: an HTML site map"))
     if platform and organisation:
-        points.append(_names_organisation(organisation, label, newsroom.account))
+        points.append(_names_organisation(organisation, label, slug))
     if rule is not None:
         if kind in {"other", "sitemap"}:
             kind = rule.kind
@@ -155,7 +156,7 @@ def _assess(
     if not on_site and kind not in {"newsroom", "feed"}:
         points.append((-2.0, "off-site"))
     score = sum(p for p, _ in points)
-    cap = _decoy(url, label, words, newsroom.account if platform else None, feed=kind == "feed")
+    cap = _decoy(url, label, words, slug, feed=kind == "feed")
     if cap is not None and score > cap[0]:
         points.append((cap[0] - score, f"decoy: {cap[1]} (score capped at {cap[0]:g})"))
         score = cap[0]

@@ -140,11 +140,11 @@ PATH_RULES: tuple[Rule, ...] = (
             r"vansterpartiet", r"miljopartiet", r"sverigedemokrat"),
        "decoy", -6, "party in the path"),
     _r(r"pressmeddelande|press\s?releases?|pressreleaser",
-       "listing", 2, "path word 'pressmeddelanden'", "press"),
+       "listing", 2, "press-release path word", "press"),
     _r(_any(r"^press(?:\b|och|rum|material|center|info)", r"\bpress\s?rum", r"\bmedia\s?rum",
             r"\bfor\s(?:media|press)"),
-       "hub", 1.5, "path word 'press'"),
-    _r(r"nyhet|aktuellt|\bnews\b", "listing", 1, "path word 'nyheter'", "news"),
+       "hub", 1.5, "press path word"),
+    _r(r"nyhet|aktuellt|\bnews\b", "listing", 1, "news path word", "news"),
 )
 # fmt: on
 
