@@ -45,6 +45,7 @@ def test_discovery_picks_the_expected_source(scenario: Scenario) -> None:
         indent=1,
     )
     assert found.status == scenario.status, report
+    assert found.cms == scenario.cms
     choice = found.choice
     if not scenario.answers:
         assert choice is None, report
