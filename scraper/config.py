@@ -297,6 +297,13 @@ def _parse_source(raw: Any, *, index: int, path: str, locator: _Locator) -> Sour
 
 def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
     values = _parse_table(raw, Settings, table="settings", path=path, locator=locator)
+    if values.get("heal", "propose") not in ("propose", "switch"):
+        raise ConfigError(
+            'must be "propose" or "switch"',
+            path=path,
+            line=locator.settings_key("heal"),
+            field="settings.heal",
+        )
     if values.get("concurrency", 1) < 1:
         raise ConfigError(
             "must be 1 or more",

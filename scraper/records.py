@@ -78,6 +78,11 @@ class Settings:
     #: Longest Crawl-delay honoured, in seconds; a host asking for more is skipped
     #: for the run (with that reason) rather than stalling it.
     max_crawl_delay: float = 120.0
+    #: When a source's listing stops working (404/410, a redirect to the home
+    #: page, no release links two runs running), discovery runs again for its
+    #: organisation: "propose" shows what it found in ``scraper status``;
+    #: "switch" also crawls there from then on (recorded in ``source_events``).
+    heal: str = "propose"
 
 
 @dataclass(frozen=True)

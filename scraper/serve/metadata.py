@@ -243,6 +243,23 @@ TABLES: dict[str, dict[str, Any]] = {
             "date_selector": "Handskriven CSS-väljare för publiceringsdatumet, om någon",
             "resume_url": "Listningssidan där en avbruten genomgång ska fortsätta",
             "organisation": "Kommunen eller regionen som publicerar (organisations.id)",
+            "listing_empty_runs": "Körningar i rad då listans första sida inte visade några "
+            "pressmeddelanden",
+            "proposed_url": "Ny källa som sökandet fann när listan slutade fungera",
+            "proposal": "Varför, och vad sökandet fann (belägg)",
+            "proposed_at": "När förslaget gjordes (UTC)",
+            "healed_from": "Den trasiga adressen i sources.toml som källan bytts från",
+            "healed_url": "Adressen källan genomsöks på sedan bytet (heal = switch)",
+        },
+    },
+    "source_events": {
+        "description": "Vad som hänt en källa: listan slutade fungera, förslag, byten.",
+        "columns": {
+            "id": "Löpnummer",
+            "source": "Källan (sources.id)",
+            "at": "När (UTC)",
+            "event": "listing broken, proposed, switched eller no other source",
+            "evidence": "Belägg",
         },
     },
     "discoveries": {

@@ -7,6 +7,7 @@ pages.py       raw pages (immutable, bodies stored once) and site templates
 releases.py    releases, revisions, URLs, media, history events
 reports.py     per-source health, counts, storage figures
 discoveries.py what source discovery found per home page
+healing.py     sources whose listing stopped working: signs, proposals, switches
 search.py      the Swedish full-text index (stems, FTS5, triggers) and its query language
 
 Takes and gives records (``Release``, ``Page``, ``SiteTemplate``, ``RobotsTxt``,

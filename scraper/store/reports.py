@@ -20,7 +20,8 @@ class Reports:
         release links listed and those missing from the archive (with reasons)."""
         rows = self.db.execute(
             "SELECT s.id, s.name, s.url, s.verified, s.overridden, s.last_run, s.last_success, "
-            "s.last_failure, s.last_error, s.failing_since, COUNT(r.id), MAX(r.published), "
+            "s.last_failure, s.last_error, s.failing_since, s.proposed_url, s.proposal, "
+            "s.healed_url, COUNT(r.id), MAX(r.published), "
             "MAX(r.first_seen), "
             "SUM(r.removed_at IS NOT NULL) FROM sources s LEFT JOIN releases r "
             "ON r.source = s.id GROUP BY s.id ORDER BY s.id"
@@ -36,6 +37,9 @@ class Reports:
             "last_failure",
             "last_error",
             "failing_since",
+            "proposed_url",
+            "proposal",
+            "healed_url",
             "releases",
             "newest",
             "last_new",

@@ -35,8 +35,19 @@ TABLES: dict[str, dict[str, Any]] = {
             "drop_selectors": str,
             "date_selector": str,
             "organisation": str,
+            "listing_empty_runs": int,
+            "proposed_url": str,
+            "proposal": str,
+            "proposed_at": str,
+            "healed_from": str,
+            "healed_url": str,
         },
         "pk": "id",
+    },
+    "source_events": {
+        "columns": {"id": int, "source": str, "at": str, "event": str, "evidence": str},
+        "pk": "id",
+        "foreign_keys": [("source", "sources", "id")],
     },
     "organisations": {
         "columns": {

@@ -90,4 +90,10 @@ def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) ->
             lines.append(f"  STALE:         {warning}")
         if row.get("failing_since"):
             lines.append(f"  FAILING:       since {row['failing_since']}")
+        if row.get("healed_url"):
+            lines.append(f"  SWITCHED:      now crawled at {row['healed_url']}")
+        elif row.get("proposed_url"):
+            lines.append(f"  PROPOSAL:      {row['proposed_url']}")
+            lines.append(f"                 {row.get('proposal') or ''}")
+            lines.append('                 (make it the url in sources.toml, or heal = "switch")')
     return "\n".join(lines)

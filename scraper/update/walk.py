@@ -64,6 +64,12 @@ class ListingWalk:
     #: Records something odd about a listing page (source, URL, reason) in the run's log.
     anomaly: Callable[[Source, str, str], None]
     _seen: set[str] = field(default_factory=set)
+    #: Where the listing's first page landed and how many release links it showed,
+    #: when this walk read it (signs of a listing that stopped working).
+    first_final_url: str | None = None
+    first_links: int | None = None
+    #: The first page answered 304: it shows what it showed last time.
+    first_unchanged: bool = False
 
     async def new_entries(
         self, source: Source, known: Container[str], tally: Tally
@@ -144,6 +150,7 @@ class ListingWalk:
                 return list(found.values())  # the resume point stays where it was
             if page.not_modified:
                 tally.not_modified += 1
+                self.first_unchanged = True
                 self.archive.mark_still_listed(source.id, listing_url=url, now=self.now())
                 break  # the first page, unchanged since a completed walk
             listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
@@ -157,6 +164,8 @@ class ListingWalk:
             if listing.format.startswith("sitemap"):
                 # A sitemap lists the whole site: keep what could be an article.
                 site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
+            if first:
+                self.first_final_url, self.first_links = page.final_url, len(site_entries)
             if not first and not site_entries:
                 self.anomaly(source, url, "a next listing page shows no release links")
             with self.archive.transaction():
