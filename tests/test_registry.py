@@ -77,3 +77,46 @@ async def test_releases_per_capita_join_on_kommunkod(tmp_path: Path) -> None:
             "per_10000_inhabitants": round(30000 / population, 2),
         }
     ]
+
+
+async def test_releases_by_organisation_and_county_as_rows_search_and_feed(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        for sid, org in (("vastervik", "0883"), ("vastervik-nyheter", "0883"), ("ale", "1440")):
+            archive.sync_sources(
+                [Source(id=sid, name=sid, url=f"https://{sid}.se/", organisation=org)]
+            )
+            release = Release(
+                url=f"https://{sid}.se/1",
+                canonical_url=f"https://{sid}.se/1",
+                title=f"Nyhet från {sid}",
+                kind="Nyhet",
+                published="2026-11-01",
+                published_source="meta",
+                updated=None,
+                updated_source=None,
+                lead=None,
+                body="Text.",
+                language="sv",
+            )
+            archive.save_release(
+                release, source=sid, page_id=None, extractor_version="t", now="2026-12-01"
+            )
+    ds = make_datasette(db)
+
+    async def rows(path: str) -> list[dict]:
+        response = await ds.client.get(f"/{db.stem}/{path}&_shape=objects")
+        return response.json()["rows"]
+
+    by_org = await rows("organisation.json?organisation=0883&county=")
+    assert sorted(r["url"] for r in by_org) == [
+        "https://vastervik-nyheter.se/1",
+        "https://vastervik.se/1",
+    ]
+    assert {r["organisation"] for r in await rows("organisation.json?organisation=&county=14")} == {
+        "Ale kommun"
+    }
+    found = await rows("search.json?q=nyhet&source=&from=&to=&county=Kalmar+län")
+    assert len(found) == 2
+    feed = await ds.client.get(f"/{db.stem}/organisation.atom?organisation=&county=08")
+    assert feed.status_code == 200 and feed.text.count("<entry>") == 2

@@ -53,8 +53,10 @@ SEARCH_SQL = f"""select
 from releases_fts
   join releases r on r.id = releases_fts.rowid
   join sources s on s.id = r.source
+  left join organisations o on o.id = s.organisation
 where releases_fts match swedish_match(:q)
   and (:source = '' or r.source = :source)
+  and (:county = '' or o.county = :county or o.county_code = :county)
   and (:from = '' or r.published >= :from)
   and (:to = '' or substr(r.published, 1, 10) <= :to)
 order by {rank_expression()}, r.published desc
@@ -83,6 +85,23 @@ MUNICIPALITY_SQL = f"""select
 from releases r
   join sources s on s.id = r.source
 where r.source = :source
+order by r.published desc, r.id desc
+limit 100"""
+
+#: Every source of one organisation (its press listing, news listing, newsroom), or a county.
+ORGANISATION_SQL = f"""select
+  r.id,
+  r.published,
+  o.name as organisation,
+  r.kind,
+  r.title,
+  r.url,
+  r.removed_at,{_ATOM_COLUMNS}
+from releases r
+  join sources s on s.id = r.source
+  join organisations o on o.id = s.organisation
+where (:organisation = '' or o.id = :organisation or o.name = :organisation)
+  and (:county = '' or o.county = :county or o.county_code = :county)
 order by r.published desc, r.id desc
 limit 100"""
 
@@ -186,6 +205,16 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
             "som flöde: municipality.atom?source=vastervik."
         ),
         "sql": MUNICIPALITY_SQL,
+        "hide_sql": True,
+    },
+    "organisation": {
+        "title": "En kommuns, regions eller ett läns pressmeddelanden",
+        "description": (
+            "De 100 senaste från alla källor för en kommun eller region (organisation = "
+            "kommunkod eller namn, t.ex. 0883) eller ett län (county = namn eller länskod, "
+            "t.ex. 08); som flöde: organisation.atom?county=08."
+        ),
+        "sql": ORGANISATION_SQL,
         "hide_sql": True,
     },
     "press_invitations": {
