@@ -52,6 +52,20 @@ class HealingStore:
                     [source, now, "switched", f"{configured} -> {url}"],
                 )
 
+    def proposed_at(self, source: str) -> str | None:
+        """When discovery last proposed another URL for the source."""
+        row = self.db.execute("SELECT proposed_at FROM sources WHERE id = ?", [source]).fetchone()
+        return row[0] if row else None
+
+    def clear_proposal(self, source: str) -> None:
+        """The listing works: an earlier proposal is no longer news."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE sources SET proposed_url = NULL, proposal = NULL, proposed_at = NULL "
+                "WHERE id = ? AND proposed_url IS NOT NULL",
+                [source],
+            )
+
     def note_source_event(self, source: str, *, event: str, evidence: str, now: str) -> None:
         with self.db.atomic():
             self.db.execute(

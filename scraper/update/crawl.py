@@ -23,11 +23,10 @@ from scraper.extract.release import EXTRACTOR_VERSION, extract_release
 from scraper.extract.template import learn_template
 from scraper.fetch.client import Fetcher, RequestRecord
 from scraper.records import Config, Page, SiteTemplate, Source, SourceReport
-from scraper.registry import organisation_by_id
 from scraper.store import Archive
 from scraper.timestamps import parse_timestamp, shift, utc_now
 
-from .find import discover_home
+from .heal import heal_source, listing_broken
 from .interrupt import StopSignals, stop_on_signals
 from .network import network_verdict
 from .reprocess import reextract_page
@@ -289,7 +288,7 @@ class _Job:
             if exc.status in (404, 410):
                 await self._heal(source, f"the listing answers HTTP {exc.status}")
             raise
-        broken = self._listing_broken(source, walk)
+        broken = listing_broken(self.archive, source, walk)
         if broken:
             await self._heal(source, broken)
         queue = self.archive.pending(source.id, max_attempts=FRONTIER_ATTEMPTS)
@@ -339,58 +338,15 @@ class _Job:
         ):
             self._reextract(source, page_id, template)
 
-    def _listing_broken(self, source: Source, walk: ListingWalk) -> str | None:
-        """Why the source's listing looks broken after this walk, or None."""
-        if walk.first_unchanged:
-            # Unchanged since the last run: as empty as it was, if it was.
-            empty = self.archive.note_listing_links(source.id, links=-1)
-            return (
-                f"the listing showed no release links {empty} runs running" if empty >= 2 else None
-            )
-        if walk.first_final_url is None or walk.first_links is None:
-            return None  # the feed answered
-        listing = urlsplit(source.url)
-        landed = urlsplit(walk.first_final_url)
-        if landed.path.rstrip("/") == "" and listing.path.rstrip("/") != "":
-            return f"the listing redirects to the home page ({walk.first_final_url})"
-        empty_runs = self.archive.note_listing_links(source.id, links=walk.first_links)
-        if empty_runs >= 2:
-            return f"the listing showed no release links {empty_runs} runs running"
-        return None
-
     async def _heal(self, source: Source, reason: str) -> None:
-        """Run discovery again for the source's organisation; keep (or switch to) what it finds."""
-        org = organisation_by_id(source.organisation) if source.organisation else None
-        parts = urlsplit(source.url)
-        home = org.homepage if org else f"{parts.scheme}://{parts.netloc}/"
-        now = self.now()
-        self.archive.note_source_event(source.id, event="listing broken", evidence=reason, now=now)
-        self.progress(f"{source.id}: {reason}; discovering from {home}")
-        found = await discover_home(
-            home,
-            fetcher=self.fetcher,
-            name=org.name if org else source.name,
-            organisation=source.organisation,
-            delay=source.delay,
-        )
-        choice = found.choice
-        if choice is None or choice.url == source.url:
-            self.archive.note_source_event(
-                source.id,
-                event="no other source",
-                evidence=f"discovery from {home}: {found.status}",
-                now=self.now(),
-            )
-            return
-        how = "; ".join(choice.evidence[:3])
-        self.archive.propose_source(
-            source.id,
-            url=choice.url,
-            evidence=f"{reason}; discovery from {home} found a {choice.kind} with "
-            f"{choice.releases_seen} releases ({how})",
-            switch=self.config.settings.heal == "switch",
-            configured=source.url,
-            now=self.now(),
+        await heal_source(
+            self.archive,
+            self.fetcher,
+            settings=self.config.settings,
+            source=source,
+            reason=reason,
+            now=self.now,
+            progress=self.progress,
         )
 
     def _anomaly(self, source: Source, url: str, reason: str) -> None:
