@@ -120,7 +120,8 @@ class PageStore:
         extracting; the next run extracts them. A page older than the one its
         release was last extracted from is history, not work (a release seen at
         two URLs would otherwise flip between its old and new text), and a page
-        whose extraction failed waits for the next fetch.
+        whose extraction failed waits for the next fetch, and one found to be another
+        source's release (a ``twin``) is done.
         """
         rows = self.db.execute(
             "SELECT p.id FROM pages p WHERE p.source = ? AND p.status = 200 "
@@ -128,8 +129,8 @@ class PageStore:
             "AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.page_id = p.id) "
             "AND NOT EXISTS (SELECT 1 FROM release_urls u JOIN releases r "
             "ON r.id = u.release_id WHERE u.url IN (p.url, p.final_url) AND r.page_id > p.id) "
-            "AND NOT EXISTS (SELECT 1 FROM fetches f WHERE f.url = p.url AND f.outcome = "
-            "'failed' AND f.purpose = 'extract' AND f.at >= p.fetched_at) ORDER BY p.id",
+            "AND NOT EXISTS (SELECT 1 FROM fetches f WHERE f.url = p.url AND f.outcome IN "
+            "('failed', 'twin') AND f.purpose = 'extract' AND f.at >= p.fetched_at) ORDER BY p.id",
             [source],
         ).fetchall()
         return [row[0] for row in rows]

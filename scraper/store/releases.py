@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -54,6 +55,35 @@ class ReleaseStore:
             return None
         columns = [d[0] for d in self.db.execute("SELECT * FROM releases LIMIT 0").description]
         return dict(zip(columns, row, strict=True))
+
+    def twin_release(
+        self, *, organisation: str, title: str, published: str, other_than: str
+    ) -> int | None:
+        """A release of another source of the same organisation with the same title and
+        day of publication (a newsroom's copy of the own site's release), or None."""
+        rows = self.db.execute(
+            "SELECT r.id, r.title FROM releases r JOIN sources s ON s.id = r.source "
+            "WHERE s.organisation = ? AND r.source != ? AND substr(r.published, 1, 10) = ?",
+            [organisation, other_than, published[:10]],
+        ).fetchall()
+        key = title_key(title)
+        return next((row[0] for row in rows if key and title_key(row[1]) == key), None)
+
+    def add_release_urls(
+        self, release_id: int, urls: tuple[str, ...], *, evidence: str, now: str
+    ) -> None:
+        """Note more URLs of a release (the same release published elsewhere)."""
+        with self.db.atomic():
+            for url in dict.fromkeys(urls):
+                self.db.execute(
+                    "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) "
+                    "VALUES (?,?,?)",
+                    [url, release_id, now],
+                )
+            self.db.execute(
+                "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
+                [release_id, now, "also published", evidence],
+            )
 
     def mark_listed(self, urls: list[str], *, now: str) -> None:
         """Note that these release URLs were seen on their listing now."""
@@ -394,3 +424,13 @@ def _year(published: str | None) -> int | None:
 
 
 _COMPRESSOR = zstandard.ZstdCompressor(level=10)
+
+
+_KIND_PREFIX = re.compile(r"^(pressmeddelande|pressinbjudan|nyhet|news|press release)\s*[:\-–]\s*")
+
+
+def title_key(title: str | None) -> str:
+    """A title as compared across an organisation's sources: lower case, letters and
+    digits only, without a leading kind ("Pressmeddelande: ")."""
+    text = _KIND_PREFIX.sub("", (title or "").strip().lower())
+    return "".join(ch for ch in text if ch.isalnum())

@@ -515,6 +515,27 @@ class _Job:
         existing = self.archive.release_for_url(fetched_url) or self.archive.release_for_url(
             release.canonical_url
         )
+        if existing is None and source.organisation and release.published:
+            twin = self.archive.twin_release(
+                organisation=source.organisation,
+                title=release.title,
+                published=release.published,
+                other_than=source.id,
+            )
+            if twin is not None:
+                # The same release on the organisation's other source (its newsroom
+                # and its own site): one release with both URLs. The copy's text is
+                # not compared, or the two pages would make revisions of each other.
+                self.archive.add_release_urls(
+                    twin,
+                    (fetched_url, final_url),
+                    evidence=f"also published at {fetched_url}",
+                    now=self.now(),
+                )
+                self.archive.remember_page_validators(page_id)
+                tally.unchanged += 1
+                self._log(source, fetched_url, "extract", outcome="twin")
+                return
         same_body = existing is not None and self.archive.page_body_hash(
             existing["page_id"]
         ) == self.archive.page_body_hash(page_id)
