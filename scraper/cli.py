@@ -438,3 +438,10 @@ def discover_command(
             click.echo(discovery_summary(found))
     for change in outcome.changes:
         click.echo(f"{sources_path}: {change}", err=True)
+    if outcome.discoveries and all(d.status == "unreachable" for d in outcome.discoveries):
+        count = len(outcome.discoveries)
+        click.echo(
+            f"network unreachable: no home page answered ({count}) — is this machine online?",
+            err=True,
+        )
+        sys.exit(EXIT_OFFLINE)

@@ -12,6 +12,7 @@ from discovery_scenarios import scenarios, serving
 import scraper.update.discovery_run as discovery_run
 from scraper.cli import cli
 from scraper.config import load_config
+from scraper.demo.hosts import LocalHostsTransport
 from scraper.records import Discovery, SourceCandidate
 from scraper.store import Archive
 from scraper.update.discovery_run import home_pages
@@ -147,3 +148,25 @@ def test_discover_prints_json_lines_keeps_findings_and_writes_sources(
     with Archive(db) as archive:
         row = archive.db.execute("SELECT status, source_kind FROM discoveries").fetchone()
     assert row == ("press", "newsroom")
+
+
+def test_no_home_page_answering_is_said_once_and_exits_5(tmp_path: Path, monkeypatch) -> None:
+    real = discovery_run.discover_sources
+
+    def nowhere(homes, **kwargs):  # type: ignore[no-untyped-def]
+        return real(homes, **{**kwargs, "transport": LocalHostsTransport({})})
+
+    monkeypatch.setattr(discovery_run, "discover_sources", nowhere)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "discover",
+            "https://www.vastervik.se/",
+            "https://www.ale.se/",
+            "--sources",
+            str(tmp_path / "none.toml"),
+        ],
+    )
+    assert result.exit_code == 5
+    assert "network unreachable: no home page answered (2)" in result.stderr
+    assert "cannot resolve host www.vastervik.se (DNS)" in result.stdout

@@ -12,6 +12,8 @@ server fails as an unknown host does on the web (a connection error).
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 
 __all__ = ["LocalHostsTransport"]
@@ -30,9 +32,11 @@ class LocalHostsTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         target = self.hosts.get(request.url.host.lower())
         if target is None:
+            # As the resolver answers for a name that does not exist.
+            unknown = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
             raise httpx.ConnectError(
                 f"[Errno -2] Name or service not known: {request.url.host}", request=request
-            )
+            ) from unknown
         address, port = target
         local = httpx.Request(
             request.method,
