@@ -37,7 +37,7 @@ from scraper.demo.sites import SiteServer, load_site_info, serve_sites  # noqa: 
 from scraper.fetch.client import Fetcher  # noqa: E402
 from scraper.records import Config, Settings, Source  # noqa: E402
 from scraper.store import Archive  # noqa: E402
-from scraper.update import crawl as crawl_module  # noqa: E402
+from scraper.update import extraction as extraction_module  # noqa: E402
 from scraper.update import walk as walk_module  # noqa: E402
 from scraper.update.crawl import update  # noqa: E402
 
@@ -183,8 +183,8 @@ def bench_first_crawl() -> None:
             timings["fetch"] += time.perf_counter() - started
 
     Fetcher.fetch = fetch  # type: ignore[method-assign]
-    crawl_module.extract_release = timed("extract", crawl_module.extract_release)
-    crawl_module.learn_template = timed("learn template", crawl_module.learn_template)
+    extraction_module.extract_release = timed("extract", extraction_module.extract_release)
+    extraction_module.learn_template = timed("learn template", extraction_module.learn_template)
     walk_module.discover_listing = timed("discover", walk_module.discover_listing)
     for name in (
         "save_page",

@@ -207,16 +207,16 @@ def test_no_change_run_sends_only_conditional_requests(tmp_path: Path) -> None:
 def test_an_extractor_crash_on_one_page_is_logged_and_the_run_goes_on(
     tmp_path: Path, monkeypatch
 ) -> None:
-    import scraper.update.crawl
+    import scraper.update.extraction
 
-    real = scraper.update.crawl.extract_release
+    real = scraper.update.extraction.extract_release
 
     def fragile(html: str, url: str, **kwargs):  # type: ignore[no-untyped-def]
         if url.endswith("/skolan"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(html, url, **kwargs)
 
-    monkeypatch.setattr(scraper.update.crawl, "extract_release", fragile)
+    monkeypatch.setattr(scraper.update.extraction, "extract_release", fragile)
     slugs = ["budget", "skolan", "vagen"]
     with FaultServer() as server:
         server.route("/nyheter/", listing(slugs))

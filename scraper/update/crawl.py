@@ -17,25 +17,21 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from scraper.discover.urls import trusted_canonical
-from scraper.errors import ExtractError, FetchError, Interrupted, RobotsDisallowed, ScraperError
-from scraper.extract.release import EXTRACTOR_VERSION, extract_release
-from scraper.extract.template import learn_template
+from scraper.errors import FetchError, Interrupted, RobotsDisallowed, ScraperError
+from scraper.extract.release import EXTRACTOR_VERSION
 from scraper.fetch.client import Fetcher, RequestRecord
-from scraper.records import Config, Page, SiteTemplate, Source, SourceReport
+from scraper.records import Config, Page, Source, SourceReport
 from scraper.store import Archive
 from scraper.timestamps import parse_timestamp, shift, utc_now
 
+from .extraction import ExtractionSteps
 from .heal import heal_source, listing_broken
 from .interrupt import StopSignals, stop_on_signals
 from .network import network_verdict
-from .reprocess import reextract_page
 from .walk import KnownUrls, ListingWalk
 
 __all__ = ["RunReport", "run_update", "update"]
 
-#: Raw pages of a source the template is learned from at most.
-TEMPLATE_SAMPLE = 300
 #: Runs in which a discovered URL may fail before the frontier gives it up.
 FRONTIER_ATTEMPTS = 5
 
@@ -235,7 +231,7 @@ def _finish_interrupted(
 
 
 @dataclass
-class _Job:
+class _Job(ExtractionSteps):
     archive: Archive
     fetcher: Fetcher
     run_id: int
@@ -313,30 +309,6 @@ class _Job:
         for page_id in page_ids:
             self._extract_and_save(source, page_id, template, tally)
         self._settle(source, template)
-
-    def _newest_per_url(self, page_ids: list[int]) -> list[int]:
-        """One page per requested URL, the newest: a page stored before a kill and
-        fetched again after it is one page of one release, not two."""
-        newest: dict[str, int] = {}
-        for page_id in sorted(set(page_ids)):
-            newest[self.archive.page_url(page_id)] = page_id
-        return sorted(newest.values())
-
-    def _settle(self, source: Source, template: SiteTemplate | None) -> None:
-        """Re-extract, from their stored pages, releases extracted under another template.
-
-        The template is learned again whenever new pages come in; a release
-        extracted under an earlier one (a run killed part-way, a small first
-        sample) would otherwise keep that extraction for as long as its page
-        answers 304. No request is made.
-        """
-        template = template or self.archive.load_template(source.id)
-        if template is None:
-            return
-        for page_id in self.archive.pages_extracted_under_another_template(
-            source.id, template.fingerprint
-        ):
-            self._reextract(source, page_id, template)
 
     async def _heal(self, source: Source, reason: str) -> None:
         await heal_source(
@@ -469,112 +441,6 @@ class _Job:
             tally.removed += 1
         self.archive.forget_validators(url)
         self._log_page(source, url, "release", page, "removed", evidence)
-
-    # ------------------------------------------------------------------ extraction
-
-    def _learn(self, source: Source, page_ids: list[int]) -> SiteTemplate:
-        """Learn what the site repeats from its stored pages plus the new ones.
-
-        One page per release (the new one where there is one): a release counted
-        twice would make its own text look repeated on a small site.
-        """
-        pages: dict[object, int] = dict(
-            self.archive.release_page_ids(source.id, limit=TEMPLATE_SAMPLE)
-        )
-        for page_id in page_ids[:TEMPLATE_SAMPLE]:
-            url = self.archive.page_url(page_id)
-            release = self.archive.release_for_url(url)
-            pages[release["id"] if release else ("new", url)] = page_id
-        html = [self.archive.page_html(page_id) for page_id in pages.values()]
-        template = learn_template(source.id, html, now=self.now())
-        self.archive.save_template(template)
-        return template
-
-    def _extract_and_save(
-        self, source: Source, page_id: int, template: SiteTemplate | None, tally: _Tally
-    ) -> None:
-        final_url, html = self.archive.page_html(page_id)
-        fetched_url = self.archive.page_url(page_id)
-        hint = self.archive.hint(fetched_url, final_url)
-        try:
-            release = extract_release(html, final_url, template=template, source=source, hint=hint)
-        except ExtractError as exc:
-            tally.failed += 1
-            self._log(source, fetched_url, "extract", outcome="failed", error=exc.reason)
-            return
-        except Exception as exc:  # an extractor bug on one odd page must not stop the source
-            tally.failed += 1
-            reason = f"extractor error: {type(exc).__name__}: {exc}"
-            self._log(source, fetched_url, "extract", outcome="failed", error=reason)
-            return
-        release = replace(
-            release,
-            url=fetched_url,
-            canonical_url=trusted_canonical(release.canonical_url, final_url, source.url),
-        )
-        existing = self.archive.release_for_url(fetched_url) or self.archive.release_for_url(
-            release.canonical_url
-        )
-        if existing is None and source.organisation and release.published:
-            twin = self.archive.twin_release(
-                organisation=source.organisation,
-                title=release.title,
-                published=release.published,
-                other_than=source.id,
-            )
-            if twin is not None:
-                # The same release on the organisation's other source (its newsroom
-                # and its own site): one release with both URLs. The copy's text is
-                # not compared, or the two pages would make revisions of each other.
-                self.archive.add_release_urls(
-                    twin,
-                    (fetched_url, final_url),
-                    evidence=f"also published at {fetched_url}",
-                    now=self.now(),
-                )
-                self.archive.remember_page_validators(page_id)
-                tally.unchanged += 1
-                self._log(source, fetched_url, "extract", outcome="twin")
-                return
-        same_body = existing is not None and self.archive.page_body_hash(
-            existing["page_id"]
-        ) == self.archive.page_body_hash(page_id)
-        if existing and existing["page_id"] and not same_body:
-            # The page changed. Run the stored page through the same extractor and
-            # template first, so that the comparison below sees only what the site
-            # changed in the release, not a newer extractor or a re-learned template
-            # (furniture that moved would otherwise make false revisions).
-            self._reextract(source, existing["page_id"], template)
-        _, outcome = self.archive.save_release(
-            release,
-            source=source.id,
-            page_id=page_id,
-            extractor_version=EXTRACTOR_VERSION,
-            now=self.now(),
-            revise=not same_body,
-            aliases=(final_url,),
-            template_hash=template.fingerprint if template is not None else None,
-        )
-        # Only now is the page safely stored as a release: from here on a 304 may
-        # stand for it (a page whose extraction failed is fetched whole again).
-        self.archive.remember_page_validators(page_id)
-        if outcome == "new":
-            tally.new += 1
-        elif outcome == "changed":
-            tally.changed += 1
-        else:
-            tally.unchanged += 1
-        self._log(source, fetched_url, "extract", outcome=outcome)
-
-    def _reextract(self, source: Source, page_id: int, template: SiteTemplate | None) -> None:
-        reextract_page(
-            self.archive,
-            source_id=source.id,
-            page_id=page_id,
-            template=template,
-            source=source,
-            now=self.now(),
-        )
 
     def _log_page(
         self,
