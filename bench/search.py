@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scraper.serve import plugin as datasette_plugin  # noqa: E402
-from scraper.serve.metadata import SEARCH_SQL  # noqa: E402
+from scraper.serve.queries import SEARCH_SQL  # noqa: E402
 from scraper.store import Archive  # noqa: E402
 from scraper.store.search import build_match_query, ensure_search_index, stem_document  # noqa: E402
 
