@@ -22,11 +22,9 @@ without mojibake (scraper.fetch.charset).
 from __future__ import annotations
 
 import asyncio
-import errno
 import functools
 import ipaddress
 import random
-import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -40,7 +38,8 @@ from scraper.records import Page, Settings
 from scraper.timestamps import format_timestamp
 
 from .charset import Decoded, decode_body, is_text_type
-from .inflate import BodyError, Inflater, cap_body, too_large
+from .failures import connection_failure, describe
+from .inflate import BodyError, read_body
 from .pacing import AttemptFailed, Pacer, Response, host_key, status_reason
 from .robots import ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, RobotsRules, RobotsTxt, is_definite
 from .useragent import CONTACT_URL, user_agent
@@ -104,74 +103,6 @@ def registrable_domain(url_or_host: str) -> str:
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac"} else 2
     return ".".join(labels[-keep:])
-
-
-def _describe(exc: BaseException) -> str:
-    """The first non-empty message down the exception chain (httpx often has none)."""
-    link: BaseException | None = exc
-    while link is not None:
-        if str(link):
-            return str(link)
-        link = link.__cause__ or link.__context__
-    return type(exc).__name__
-
-
-def _connection_failure(exc: httpx.TransportError, host: str) -> AttemptFailed | None:
-    """The failed attempt when no connection to ``host`` could be made, else None.
-
-    Says what failed in the operator's words (DNS, refused, unreachable): with
-    no network, every host fails this way, and that must not read like a
-    problem of the sites (or of their robots.txt).
-    """
-    if not isinstance(exc, httpx.ConnectError):
-        return None
-    link: BaseException | None = exc
-    while link is not None:
-        if isinstance(link, socket.gaierror):
-            # "No such name" is the resolver's answer, not a hiccup: not retried.
-            definite = link.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None))
-            return AttemptFailed(
-                f"cannot resolve host {host} (DNS)", retryable=not definite, unreachable="DNS"
-            )
-        if isinstance(link, ConnectionRefusedError):
-            return AttemptFailed(f"connection refused by {host}", unreachable="connection refused")
-        if isinstance(link, OSError) and link.errno == errno.ENETUNREACH:
-            return AttemptFailed(
-                f"network unreachable (connecting to {host})", unreachable="network unreachable"
-            )
-        if isinstance(link, OSError) and link.errno == errno.EHOSTUNREACH:
-            return AttemptFailed(f"no route to host {host}", unreachable="no route")
-        link = link.__cause__ or link.__context__
-    return AttemptFailed(
-        f"cannot connect to {host}: {_describe(exc)}", unreachable="connection failed"
-    )
-
-
-async def _read_body(response: httpx.Response, *, limit: int, cut: bool) -> bytes:
-    """Stream the body, decompressing it, up to ``limit`` bytes.
-
-    Over the limit: a non-retryable failure, or (``cut``) the first ``limit`` bytes.
-    """
-    declared = response.headers.get("content-length", "")
-    if not cut and declared.isdigit() and int(declared) > limit:
-        raise too_large(limit, f" (Content-Length {declared})")
-    if response.is_stream_consumed:
-        # Transports may hand over a response already read and decoded
-        # (httpx.MockTransport does): only the cap is left to apply.
-        return cap_body(response.content, limit=limit, cut=cut)
-    inflater = Inflater(response.headers.get("content-encoding", "").strip().lower())
-    parts: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_raw():
-        # Asking for one byte more than fits: getting it all means "too large",
-        # and short of that zlib has consumed the whole chunk.
-        out = inflater.feed(chunk, limit - size + 1)
-        parts.append(out)
-        size += len(out)
-        if size > limit:
-            return cap_body(b"".join(parts), limit=limit, cut=cut)
-    inflater.finish()
-    return b"".join(parts)
 
 
 @dataclass
@@ -549,7 +480,7 @@ class Fetcher:
             async with asyncio.timeout(total):
                 response = await self._client.send(request, stream=True)
                 try:
-                    content = await _read_body(response, limit=job.limit, cut=not job.check_robots)
+                    content = await read_body(response, limit=job.limit, cut=not job.check_robots)
                 finally:
                     await response.aclose()
         except TimeoutError as exc:
@@ -561,10 +492,10 @@ class Fetcher:
                 f"timed out ({kind})", answered=False, unreachable=unreachable
             ) from exc
         except httpx.TransportError as exc:
-            message = _describe(exc)
+            message = describe(exc)
             if "message body" in message:  # h11: fewer bytes than Content-Length / chunks
                 raise AttemptFailed(f"truncated body: {message}") from exc
-            failed = _connection_failure(exc, host_key(url))
+            failed = connection_failure(exc, host_key(url))
             if failed is not None:
                 raise failed from exc
             raise AttemptFailed(f"connection error: {message}", answered=False) from exc

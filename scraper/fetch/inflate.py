@@ -1,14 +1,17 @@
-"""Content-Encoding decoding under a size cap (pure: bytes in, bytes out).
+"""Content-Encoding decoding under a size cap.
 
-scraper.fetch reads the stream and feeds it here chunk by chunk, so that a
-small compressed body never expands past the cap in memory.
+``read_body`` reads a response's stream and feeds it to an ``Inflater`` chunk
+by chunk, so that a small compressed body never expands past the cap in
+memory; the rest is pure (bytes in, bytes out).
 """
 
 from __future__ import annotations
 
 import zlib
 
-__all__ = ["BodyError", "Inflater", "cap_body", "too_large"]
+import httpx
+
+__all__ = ["BodyError", "Inflater", "cap_body", "read_body", "too_large"]
 
 
 class BodyError(Exception):
@@ -100,3 +103,30 @@ def cap_body(content: bytes, *, limit: int, cut: bool) -> bytes:
 def too_large(limit: int, detail: str = "") -> BodyError:
     """The error for a body over ``limit`` bytes."""
     return BodyError(f"body larger than {limit} bytes{detail}", retryable=False, host_fault=False)
+
+
+async def read_body(response: httpx.Response, *, limit: int, cut: bool) -> bytes:
+    """Stream the body, decompressing it, up to ``limit`` bytes.
+
+    Over the limit: a non-retryable failure, or (``cut``) the first ``limit`` bytes.
+    """
+    declared = response.headers.get("content-length", "")
+    if not cut and declared.isdigit() and int(declared) > limit:
+        raise too_large(limit, f" (Content-Length {declared})")
+    if response.is_stream_consumed:
+        # Transports may hand over a response already read and decoded
+        # (httpx.MockTransport does): only the cap is left to apply.
+        return cap_body(response.content, limit=limit, cut=cut)
+    inflater = Inflater(response.headers.get("content-encoding", "").strip().lower())
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_raw():
+        # Asking for one byte more than fits: getting it all means "too large",
+        # and short of that zlib has consumed the whole chunk.
+        out = inflater.feed(chunk, limit - size + 1)
+        parts.append(out)
+        size += len(out)
+        if size > limit:
+            return cap_body(b"".join(parts), limit=limit, cut=cut)
+    inflater.finish()
+    return b"".join(parts)
