@@ -351,11 +351,16 @@ async def discover_home(
     )
     candidates += ranked[SAMPLED_CANDIDATES:] + search.rejected
     choice = next((c for c in candidates if c.verified), None)
+    status = _status(choice)
+    if status == "news_only" and search.no_press and choice is not None:
+        # The site's own word for it, kept with the choice.
+        said = replace(choice, evidence=(*choice.evidence, f"says: {search.no_press}"))
+        candidates = [said if c is choice else c for c in candidates]
     return Discovery(
         home=home,
         final_home=start.final_url,
         cms=cms.cms,
-        status=_status(choice, search.no_press),
+        status=status,
         candidates=tuple(candidates),
         requests=search.asked,
         error=None,
@@ -485,9 +490,8 @@ def _without_parts(ranked: list[SourceCandidate]) -> list[SourceCandidate]:
     return wholes + [c for c in ranked if part_of_another(c)]
 
 
-def _status(choice: SourceCandidate | None, no_press: str | None) -> str:
+def _status(choice: SourceCandidate | None) -> str:
+    """press: the choice holds press releases (alone or among news); news_only: news."""
     if choice is None:
         return "none"
-    if choice.content in ("press", "mixed") and not (no_press and choice.content == "unknown"):
-        return "press"
-    return "news_only"
+    return "press" if choice.content in ("press", "mixed") else "news_only"
