@@ -167,6 +167,27 @@ TABLES: dict[str, dict[str, Any]] = {
             "discovered_at": "När (UTC)",
         },
     },
+    "organisation_coverage": {
+        "description": "Varje kommun och region: var den publicerar (enligt scraper discover), "
+        "källor och pressmeddelanden i arkivet.",
+        "label_column": "name",
+        "columns": {
+            "status": "press, news_only, none, unreachable eller not discovered",
+            "source_url": "Källan sökandet valde",
+            "sources": "Källor i arkivet för organisationen",
+            "releases": "Pressmeddelanden i arkivet för organisationen",
+        },
+    },
+    "coverage_gaps": {
+        "description": "Länkar till pressmeddelanden som listorna visat men som inte finns i "
+        "arkivet, med skälet.",
+        "columns": {
+            "url": "Länken som listan, flödet eller webbplatskartan visade",
+            "listed_at": "När den senast syntes (UTC)",
+            "reason": "Varför den inte är arkiverad (hämtningsfel och antal försök, "
+            "extraktorns skäl, väntar i kön ...)",
+        },
+    },
     "organisations": {
         "description": "Sveriges 290 kommuner och 21 regioner (registret som följer med "
         "paketet): kommunkod, län och folkmängd, för att koppla arkivet till SCB:s statistik.",
