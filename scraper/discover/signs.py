@@ -22,9 +22,11 @@ __all__ = [
     "DECOYS",
     "LABEL_RULES",
     "PATH_RULES",
+    "SECTION_RE",
     "LabelMatch",
     "Rule",
     "decoy",
+    "is_section",
     "match_label",
     "path_words",
 ]
@@ -236,3 +238,19 @@ def path_words(url: str) -> str:
 
 
 _FEED_SEGMENTS = frozenset({"feed", "rss", "atom", "rss.xml", "feed.xml", "atom.xml", "index.xml"})
+
+
+#: Top-level sections under which municipal sites keep their press pages
+#: ("Kommun och politik -> Press och media -> Pressmeddelanden"): opened when no
+#: signpost to the releases showed on the pages read so far.
+SECTION_RE = re.compile(
+    r"^(?:kommun" + _AND + r"politik|om kommunen|kommunen|kommun" + _AND + r"förvaltning"
+    r"|politik" + _AND + r"(?:förvaltning|demokrati|påverkan)|demokrati" + _AND + r"politik"
+    r"|om regionen|regionen|region" + _AND + r"politik|om oss|organisation)$",
+    re.IGNORECASE,
+)
+
+
+def is_section(label: str) -> bool:
+    """True for a top-level section's label ("Kommun och politik", "Om kommunen")."""
+    return bool(SECTION_RE.match(clean_label(label)))

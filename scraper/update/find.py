@@ -35,6 +35,7 @@ from scraper.discover.cms import detect_cms
 from scraper.discover.listing import detect_format, discover_listing
 from scraper.discover.newsrooms import newsroom_names_organisation, recognise_newsroom
 from scraper.discover.press_links import page_feeds, score_links
+from scraper.discover.signs import is_section
 from scraper.discover.verify import (
     no_press_releases_sentence,
     sitemap_release_folders,
@@ -53,8 +54,11 @@ DEFAULT_BUDGET = 30
 MAX_DEPTH = 3
 #: A link is followed when it scores at least this.
 MIN_SCORE = 1.0
-#: Items of a candidate run through the extractor.
-SAMPLES = 2
+#: Items of a candidate run through the extractor ...
+SAMPLES = 3
+#: ... of which this many must be releases (a title and a date of their own): a
+#: hub whose links are a contact page, a photo bank and the listing is no listing.
+SAMPLES_GOOD = 2
 #: Candidates sampled (the leading ones).
 SAMPLED_CANDIDATES = 3
 #: A listing must show at least this many release links to count.
@@ -79,6 +83,8 @@ class _Search:
     rejected: list[SourceCandidate] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     no_press: str | None = None
+    #: Top-level sections seen, with their depth, opened only when signposts run out.
+    sections: list[tuple[int, LinkCandidate]] = field(default_factory=list)
     _queue: list[tuple[float, int, int, LinkCandidate]] = field(default_factory=list)
     _order: itertools.count = field(default_factory=itertools.count)
 
@@ -101,6 +107,25 @@ class _Search:
         for cand in candidates:
             if cand.score >= MIN_SCORE and cand.kind != "other" and cand.url not in self.seen:
                 heapq.heappush(self._queue, (-cand.score, next(self._order), depth, cand))
+
+    def note_sections(self, links: tuple[LinkCandidate, ...], depth: int) -> None:
+        """Keep the top-level sections ("Kommun och politik") a page links to."""
+        if depth < MAX_DEPTH:
+            self.sections += [(depth, c) for c in links if is_section(c.label)]
+
+    def open_sections(self) -> bool:
+        """Queue the sections not read yet, as signposts; False when there is none."""
+        fresh = [(d, c) for d, c in self.sections if c.url not in self.seen]
+        self.sections = []
+        for depth, cand in fresh:
+            lifted = replace(
+                cand,
+                kind="hub",
+                score=MIN_SCORE,
+                evidence=(*cand.evidence, "a top-level section, opened for want of signposts"),
+            )
+            heapq.heappush(self._queue, (-lifted.score, next(self._order), depth, lifted))
+        return bool(fresh)
 
     def pop(self) -> tuple[int, LinkCandidate] | None:
         while self._queue:
@@ -145,7 +170,9 @@ class _Search:
                 )
             )
         if depth < MAX_DEPTH:
-            skip = {verdict.next_url, *verdict.entries}
+            # The next page is no signpost. The page's items are scored like any link
+            # (a release scores low): a hub's "latest" box may hold the listing itself.
+            skip = {verdict.next_url}
             here = urlsplit(page.final_url).path
             onward = score_links(page.text, page.final_url, organisation=self.name)
             self.push(
@@ -158,6 +185,7 @@ class _Search:
                 depth + 1,
             )
             self.push(page_feeds(page.text, page.final_url), depth + 1)
+            self.note_sections(onward, depth + 1)
 
     def feed(self, cand: LinkCandidate, page: Page) -> None:
         listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
@@ -267,6 +295,9 @@ class _Search:
             )
         )
 
+    def has_press(self) -> bool:
+        return any(c.content in ("press", "mixed") for c in self.found.values())
+
     def add(self, cand: SourceCandidate) -> None:
         known = self.found.get(cand.url)
         if known is None or _rank(cand) > _rank(known):
@@ -278,7 +309,8 @@ class _Search:
         if not cand.entries:
             return cand
         good, evidence, press = 0, [], 0
-        for url in cand.entries[:SAMPLES]:
+        items = cand.entries[:SAMPLES]
+        for url in items:
             page = await self.get(url)
             if page is None:
                 evidence.append(f"sample {url}: not fetched")
@@ -288,19 +320,20 @@ class _Search:
             except ExtractError as exc:
                 evidence.append(f"sample {url}: {exc.reason}")
                 continue
-            if release.title and (release.published or release.body):
+            if release.title and release.published:
                 good += 1
                 press += (release.kind or "").lower().startswith("press")
-                evidence.append(
-                    f"sample {url}: {release.title!r}, {release.published or '-'}, "
-                    f"{release.kind or 'no kind'}"
-                )
+            evidence.append(
+                f"sample {url}: {release.title!r}, {release.published or 'no date'}, "
+                f"{release.kind or 'no kind'}"
+            )
         content = cand.content
         if press and content in ("news", "unknown"):
             # The items say what the links to them did not ("Pressmeddelande").
             content = "press" if press == good else "mixed"
+        verified = good >= min(SAMPLES_GOOD, len(items))
         return replace(
-            cand, verified=good > 0, content=content, evidence=(*cand.evidence, *evidence)
+            cand, verified=verified, content=content, evidence=(*cand.evidence, *evidence)
         )
 
 
@@ -338,8 +371,15 @@ async def discover_home(
     search.seen |= {home, start.final_url}
     cms = detect_cms(start.text, start.final_url, start.headers)
     search.push(page_feeds(start.text, start.final_url), 1)
-    search.push(score_links(start.text, start.final_url, organisation=name), 1)
-    while search.asked < budget and (item := search.pop()) is not None:
+    home_links = score_links(start.text, start.final_url, organisation=name)
+    search.push(home_links, 1)
+    search.note_sections(home_links, 1)
+    while search.asked < budget:
+        item = search.pop()
+        if item is None:
+            if search.has_press() or not search.open_sections():
+                break
+            continue
         depth, cand = item
         await search.follow(cand, depth)
     if not any(c.content in ("press", "mixed") for c in search.found.values()):
