@@ -117,3 +117,12 @@ def test_signposts_are_no_decoys(label: str) -> None:
 )
 def test_path_words(url: str, words: str) -> None:
     assert path_words(url) == words
+
+
+def test_top_level_sections_are_known_by_their_whole_label() -> None:
+    from scraper.discover.signs import is_section
+
+    for label in ("Kommun och politik", "Kommun & politik", "Om kommunen", "Politik och demokrati"):
+        assert is_section(label), label
+    for label in ("Kommunens pressmeddelanden", "Politik", "Kommun och politik i Ekeby idag"):
+        assert not is_section(label), label
