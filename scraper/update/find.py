@@ -14,10 +14,12 @@ The search, best first:
 2. the best-scored links, up to ``MAX_DEPTH`` clicks deep: a page that lists
    releases becomes a candidate, a hub ("Press och media") adds its own links;
    an off-site newsroom counts only when it names the same organisation;
+   when no signpost is left and nothing holds press releases yet, the
+   top-level sections ("Kommun och politik", "Om kommunen") are opened too;
 3. the sitemaps (robots.txt ``Sitemap:``, ``/sitemap.xml``) when no press
    listing was found: a folder of many dated pages is a candidate;
-4. two items of each leading candidate through the extractor: a candidate is
-   verified when its items extract as releases (title and date or body).
+4. three items of each leading candidate through the extractor: a candidate
+   is verified when two of them extract as releases (a title and a date).
 """
 
 from __future__ import annotations
