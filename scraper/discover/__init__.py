@@ -14,7 +14,8 @@ it fetches from a home page: ``cms`` (which CMS a page shows), ``press_links``
 and decoy words as data), ``newsrooms`` and ``platforms`` (Mynewsdesk, Via TT,
 Cision, Notified, NewsMachine by URL and markup), ``names`` (is a newsroom the
 same organisation's) and ``verify`` (does a page list releases, of which
-kind; folders of dated pages in a sitemap). Each answer carries its evidence.
+kind; folders of dated pages in a sitemap) and ``ranking`` (which candidate wins).
+Each answer carries its evidence.
 
 Pure: never imports fetching, extraction, storage, the update run or serving,
 and never reads the clock or the network.

@@ -37,6 +37,7 @@ from scraper.discover.cms import detect_cms
 from scraper.discover.listing import detect_format, discover_listing
 from scraper.discover.newsrooms import newsroom_names_organisation, recognise_newsroom
 from scraper.discover.press_links import page_feeds, score_links
+from scraper.discover.ranking import discovery_status, listing_content, rank, wholes_first
 from scraper.discover.signs import is_section
 from scraper.discover.verify import (
     no_press_releases_sentence,
@@ -65,10 +66,6 @@ SAMPLES_GOOD = 2
 SAMPLED_CANDIDATES = 3
 #: A listing must show at least this many release links to count.
 MIN_RELEASES = 3
-
-#: Press releases, alone or among news, above a listing whose kind is unknown, above news.
-_CONTENT_RANK = {"press": 2, "mixed": 2, "unknown": 1, "news": 0}
-_KIND_RANK = {"newsroom": 3, "listing": 3, "feed": 2, "sitemap": 1}
 
 
 @dataclass
@@ -165,7 +162,7 @@ class _Search:
                     kind="listing",
                     label=cand.label,
                     score=cand.score,
-                    content=_content(verdict.kind, cand),
+                    content=listing_content(verdict.kind, cand),
                     releases_seen=verdict.releases_seen,
                     evidence=(*cand.evidence, *verdict.evidence),
                     entries=verdict.entries,
@@ -199,7 +196,7 @@ class _Search:
                 kind="feed",
                 label=cand.label,
                 score=cand.score,
-                content=_content("unknown", cand),
+                content=listing_content("unknown", cand),
                 releases_seen=len(listing.entries),
                 evidence=(*cand.evidence, f"{listing.format} feed of {len(listing.entries)} items"),
                 entries=tuple(e.url for e in listing.entries[:10]),
@@ -302,7 +299,7 @@ class _Search:
 
     def add(self, cand: SourceCandidate) -> None:
         known = self.found.get(cand.url)
-        if known is None or _rank(cand) > _rank(known):
+        if known is None or rank(cand) > rank(known):
             self.found[cand.url] = cand
 
     # -- checking candidates by their items
@@ -386,14 +383,12 @@ async def discover_home(
         await search.follow(cand, depth)
     if not any(c.content in ("press", "mixed") for c in search.found.values()):
         await _try_sitemaps(search, start)
-    ranked = _without_parts(sorted(search.found.values(), key=_rank, reverse=True))
+    ranked = wholes_first(sorted(search.found.values(), key=rank, reverse=True))
     checked = [await search.sample(c) for c in ranked[:SAMPLED_CANDIDATES]]
-    candidates = _without_parts(
-        sorted(checked, key=lambda c: (c.verified, *_rank(c)), reverse=True)
-    )
+    candidates = wholes_first(sorted(checked, key=lambda c: (c.verified, *rank(c)), reverse=True))
     candidates += ranked[SAMPLED_CANDIDATES:] + search.rejected
     choice = next((c for c in candidates if c.verified), None)
-    status = _status(choice)
+    status = discovery_status(choice)
     if status == "news_only" and search.no_press and choice is not None:
         # The site's own word for it, kept with the choice.
         said = replace(choice, evidence=(*choice.evidence, f"says: {search.no_press}"))
@@ -476,64 +471,3 @@ async def _try_sitemaps(search: _Search, start: Page) -> None:
         page = await search.get(url)
         if page is not None and detect_format(page.text).startswith("sitemap"):
             await search.sitemap(page)
-
-
-def _content(verdict_kind: str, cand: LinkCandidate) -> str:
-    """What a listing holds: its items' kinds, else what the link to it said."""
-    if verdict_kind != "unknown":
-        return verdict_kind
-    words = f"{cand.label} {cand.url}".lower()
-    if "press" in words:
-        return "press"
-    if any(w in words for w in ("nyhet", "aktuellt", "news")):
-        return "news"
-    return "unknown"
-
-
-def _rank(cand: SourceCandidate) -> tuple[int, int, float, int]:
-    return (
-        _CONTENT_RANK.get(cand.content, 1),
-        _KIND_RANK.get(cand.kind, 0),
-        cand.score,
-        cand.releases_seen,
-    )
-
-
-def _without_parts(ranked: list[SourceCandidate]) -> list[SourceCandidate]:
-    """The same order, except that a listing that is part of another one found
-    (a category under the news listing: ``/blog/category/pressmeddelande/``
-    under ``/blog/``) comes after it when both hold press releases and the
-    whole shows as many: the whole listing loses none of the other parts
-    (press invitations ...)."""
-
-    def folder(url: str) -> str:
-        # "/blog/" holds "/blog/category/x/"; Sitevision's "/press.html" holds "/press/x.html"
-        path = urlsplit(url).path
-        return path if path.endswith("/") else path.rsplit(".", 1)[0] + "/"
-
-    def part_of_another(cand: SourceCandidate) -> bool:
-        if cand.kind != "listing" or cand.content not in ("press", "mixed"):
-            return False
-        here = urlsplit(cand.url)
-        return any(
-            other is not cand
-            and other.kind == "listing"
-            and other.content in ("press", "mixed")
-            and other.verified >= cand.verified
-            # a hub's "latest three" box is no whole listing
-            and other.releases_seen >= cand.releases_seen
-            and urlsplit(other.url).netloc == here.netloc
-            and here.path.startswith(folder(other.url))
-            and here.path != urlsplit(other.url).path
-            for other in ranked
-        )
-
-    wholes = [c for c in ranked if not part_of_another(c)]
-    return wholes + [c for c in ranked if part_of_another(c)]
-
-
-def _status(choice: SourceCandidate | None) -> str:
-    """press: the choice holds press releases (alone or among news); news_only: news."""
-    if choice is None:
-        return "none"
-    return "press" if choice.content in ("press", "mixed") else "news_only"
