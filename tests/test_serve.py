@@ -441,3 +441,11 @@ def test_serve_on_a_port_in_use_exits_4_and_says_so(
 def test_serve_a_missing_archive_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "saknas.db")])
     assert result.exit_code == 2 and "no such archive" in result.output
+
+
+async def test_a_plain_datasette_loads_the_plugin_through_its_entry_point(
+    archive: tuple[Path, dict[str, int]],
+) -> None:
+    plain = Datasette(files=[str(archive[0])])
+    plugins = (await plain.client.get("/-/plugins.json")).json()
+    assert "scraper.serve.plugin" in {p["name"] for p in plugins}
