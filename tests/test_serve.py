@@ -447,5 +447,6 @@ async def test_a_plain_datasette_loads_the_plugin_through_its_entry_point(
     archive: tuple[Path, dict[str, int]],
 ) -> None:
     plain = Datasette(files=[str(archive[0])])
-    plugins = (await plain.client.get("/-/plugins.json")).json()
-    assert "scraper.serve.plugin" in {p["name"] for p in plugins}
+    plugins = {p["name"]: p for p in (await plain.client.get("/-/plugins.json")).json()}
+    # The entry point's name (pyproject: [project.entry-points.datasette] scraper = ...).
+    assert "prepare_connection" in plugins["scraper"]["hooks"]
