@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.demo.hosts import LocalHostsTransport
+from scraper.demo.run import stable_transport
 from scraper.demo.sites import SiteServer, serve_hosts
 
 ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "discovery"
@@ -70,7 +71,7 @@ def serving(scenario: Scenario) -> Iterator[tuple[list[SiteServer], LocalHostsTr
     """The scenario's hosts served, and a transport that reaches them by name."""
     servers = serve_hosts(scenario.root / "hosts")
     try:
-        yield servers, LocalHostsTransport({s.info.host: s.address for s in servers})
+        yield servers, stable_transport(servers)
     finally:
         for server in servers:
             server.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scraper.demo.hosts import LocalHostsTransport
+from scraper.demo.run import stable_transport
 from scraper.demo.sites import serve_hosts
 from scraper.records import Config, Settings, Source
 from scraper.store import Archive
@@ -76,7 +76,7 @@ def test_the_same_release_on_the_newsroom_is_one_release_with_both_urls(tmp_path
     build(tmp_path / "hosts")
     servers = serve_hosts(tmp_path / "hosts")
     try:
-        transport = LocalHostsTransport({s.info.host: s.address for s in servers})
+        transport = stable_transport(servers)
         sources = (
             Source(
                 id="ekeby",
