@@ -38,18 +38,14 @@ class HealingStore:
                 "UPDATE sources SET proposed_url = ?, proposal = ?, proposed_at = ? WHERE id = ?",
                 [url, evidence, now, source],
             )
-            self.db.execute(
-                "INSERT INTO source_events (source, at, event, evidence) VALUES (?,?,?,?)",
-                [source, now, "proposed", f"{url}: {evidence}"],
-            )
+            self.note_source_event(source, event="proposed", evidence=f"{url}: {evidence}", now=now)
             if switch:
                 self.db.execute(
                     "UPDATE sources SET healed_from = ?, healed_url = ? WHERE id = ?",
                     [configured, url, source],
                 )
-                self.db.execute(
-                    "INSERT INTO source_events (source, at, event, evidence) VALUES (?,?,?,?)",
-                    [source, now, "switched", f"{configured} -> {url}"],
+                self.note_source_event(
+                    source, event="switched", evidence=f"{configured} -> {url}", now=now
                 )
 
     def proposed_at(self, source: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -74,12 +75,7 @@ class ReleaseStore:
     ) -> None:
         """Note more URLs of a release (the same release published elsewhere)."""
         with self.db.atomic():
-            for url in dict.fromkeys(urls):
-                self.db.execute(
-                    "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) "
-                    "VALUES (?,?,?)",
-                    [url, release_id, now],
-                )
+            self._insert_urls(release_id, dict.fromkeys(urls), now=now)
             self.db.execute(
                 "INSERT INTO events (release_id, at, event, evidence) VALUES (?,?,?,?)",
                 [release_id, now, "also published", evidence],
@@ -163,15 +159,18 @@ class ReleaseStore:
                 outcome = self._update_release(
                     existing, release, fields, now=now, revise=revise, seen=seen
                 )
-            for url in urls:
-                self.db.execute(
-                    "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) "
-                    "VALUES (?,?,?)",
-                    [url, release_id, now],
-                )
+            self._insert_urls(release_id, urls, now=now)
             if outcome != "unchanged" or existing is None:
                 self._replace_media(release_id, release)
         return release_id, outcome
+
+    def _insert_urls(self, release_id: int, urls: Iterable[str], *, now: str) -> None:
+        """Note URLs a release was seen at (those already noted stay as they were)."""
+        for url in urls:
+            self.db.execute(
+                "INSERT OR IGNORE INTO release_urls (url, release_id, first_seen) VALUES (?,?,?)",
+                [url, release_id, now],
+            )
 
     def _release_fields(
         self, release: Release, page_id: int | None, extractor_version: str
