@@ -18,7 +18,14 @@ from protego import Protego
 
 from scraper.records import RobotsTxt
 
-__all__ = ["ROBOTS_MAX_BYTES", "ROBOTS_MAX_REDIRECTS", "RobotsRules", "RobotsTxt", "is_definite"]
+__all__ = [
+    "ROBOTS_MAX_BYTES",
+    "ROBOTS_MAX_REDIRECTS",
+    "RobotsRules",
+    "RobotsTxt",
+    "is_definite",
+    "sitemap_urls",
+]
 
 #: Google reads the first 500 KiB of a robots.txt and ignores the rest.
 ROBOTS_MAX_BYTES = 512 * 1024
@@ -73,3 +80,8 @@ class RobotsRules:
         if rate and rate.requests:
             gap = max(gap, rate.seconds / rate.requests)
         return gap
+
+
+def sitemap_urls(text: str) -> list[str]:
+    """The sitemaps a robots.txt names (its ``Sitemap:`` lines, as protego reads them)."""
+    return list(Protego.parse(text).sitemaps)

@@ -47,6 +47,7 @@ from scraper.discover.verify import (
 from scraper.errors import ExtractError, FetchError
 from scraper.extract.release import extract_release
 from scraper.fetch.client import Fetcher
+from scraper.fetch.robots import sitemap_urls
 from scraper.records import Discovery, HomePage, LinkCandidate, Page, Settings, SourceCandidate
 
 __all__ = ["DEFAULT_BUDGET", "MAX_DEPTH", "discover_home", "discover_sources", "run_discovery"]
@@ -458,11 +459,10 @@ async def _try_sitemaps(search: _Search, start: Page) -> None:
     parts = urlsplit(start.final_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     named = [
-        line.split(":", 1)[1].strip()
+        url
         for robots in search.fetcher.robots_fetched
         if robots.url.startswith(origin)
-        for line in robots.text.splitlines()
-        if line.lower().startswith("sitemap:")
+        for url in sitemap_urls(robots.text)
     ]
     for url in named or [f"{origin}/sitemap.xml"]:
         if url in search.seen:
