@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scraper.config import load_config
 from scraper.records import Discovery, HomePage, Settings
@@ -21,7 +20,7 @@ from scraper.store import Archive
 from scraper.timestamps import utc_now
 
 from .find import DEFAULT_BUDGET, discover_sources
-from .sources_file import write_sources
+from .sources_file import bare_host, write_sources
 
 __all__ = [
     "DiscoveryOptions",
@@ -58,11 +57,6 @@ class DiscoveryOutcome:
     changes: tuple[str, ...] = ()
 
 
-def _domain(url: str) -> str:
-    host = (urlsplit(url if "//" in url else f"https://{url}").hostname or "").lower()
-    return host.removeprefix("www.")
-
-
 def home_pages(urls: tuple[str, ...], *, everything: bool, skip: set[str]) -> list[HomePage]:
     """The home pages to discover: those named (with their organisation when the
     registry knows the domain) or the whole registry minus ``skip``."""
@@ -79,7 +73,7 @@ def home_pages(urls: tuple[str, ...], *, everything: bool, skip: set[str]) -> li
     found = []
     for url in urls:
         full = url if "//" in url else f"https://{url}"
-        org = by_domain.get(_domain(full))
+        org = by_domain.get(bare_host(full))
         found.append(
             HomePage(url=full, name=org.name if org else None, organisation=org.id if org else None)
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import tomlkit
 from tomlkit.items import AoT, Table
@@ -78,7 +79,7 @@ def write_sources(path: Path, discoveries: list[Discovery], *, today: str = "") 
                 match["url"].comment(f"discover {today}: was {old}".strip())
                 changes.append(f"{match.get('id')}: url {old} -> {choice.url}")
             continue
-        name = found.name or urlsafe_host(found.final_home or found.home)
+        name = found.name or bare_host(found.final_home or found.home)
         source_id = source_id_for(name)
         while source_id in ids:
             source_id = f"{source_id}-{len(ids)}"
@@ -103,7 +104,7 @@ def write_sources(path: Path, discoveries: list[Discovery], *, today: str = "") 
     return changes
 
 
-def urlsafe_host(url: str) -> str:
-    """The host of a URL without "www.", as a fallback name."""
-    host = re.sub(r"^[a-z]+://", "", url).split("/")[0]
+def bare_host(url: str) -> str:
+    """The host of a URL (or of a bare "www.x.se") in lower case, without "www."."""
+    host = (urlsplit(url if "//" in url else f"https://{url}").hostname or "").lower()
     return host.removeprefix("www.")
