@@ -1,8 +1,7 @@
 """Synthetic archives of Swedish press releases, written through the project's own store.
 
-    .venv/bin/python bench/search_corpus.py --releases 250000 --db /work/searchbench/250k.db
-
-Every release is a ``scraper.records.Release`` saved with ``Archive.save_release``
+The words, publishers, dates and texts; ``search_build.py`` writes them into an
+archive. Every release is a ``scraper.records.Release`` saved with ``Archive.save_release``
 (schema, stems by ``stem_document``, FTS triggers: whatever the installed
 ``scraper`` package does), so running this file with another worktree's venv
 builds that branch's archive. Run it with the venv whose code should write.
@@ -30,22 +29,18 @@ What the archive is made of (see ``Vocabulary`` and ``plan_releases``):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import itertools
 import json
 import math
 import random
-import subprocess
-import sys
-import time
-from bisect import bisect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_RELEASES = ROOT / "fixtures" / "sites"
@@ -53,9 +48,15 @@ KINDS = (("Pressmeddelande", 0.55), ("Nyhet", 0.35), ("Pressinbjudan", 0.10))
 CRAWL_CONCURRENCY = 8
 LAST_DAY = date(2026, 11, 30)
 
+
+def _wordlist(text: str) -> list[str]:
+    return text.split()
+
+
 #: Function words (the Snowball Swedish stop list and a few more): not "content words".
 STOPWORDS = frozenset(
-    """och det att i en jag hon som han på den med var sig för så till är men ett om hade de
+    _wordlist("""
+    och det att i en jag hon som han på den med var sig för så till är men ett om hade de
     av icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde
     något från ut när efter upp vi dem vara vad över än dig kan sina här ha mot alla under
     någon eller allt mycket sedan ju denna själv detta åt utan varit hur ingen mitt ni bli
@@ -64,20 +65,23 @@ STOPWORDS = frozenset(
     vilkas ska finns får bara också kommer vill måste kunna göra gör mer fler många nya ny
     nytt andra annat två tre säger även redan dock genom hos sina sitt ta tar få fått gå går
     ge ger se ser väl ens igen just nog ingen inget inga helt hela mest vilken kanske lite
-    dom the to of and a e s""".split()
+    dom the to of and a e s""")
 )
 #: Words of conversation, frequent in subtitles but rare in press releases.
 CHAT_WORDS = frozenset(
-    """jag du dig mig din ditt dina hej okej ok ja nej tack va fan nåt nån vet tror tycker
-    förlåt snälla hallå mamma pappa älskar kul jävla jävligt""".split()
+    _wordlist("""
+    jag du dig mig din ditt dina hej okej ok ja nej tack va fan nåt nån vet tror tycker
+    förlåt snälla hallå mamma pappa älskar kul jävla jävligt""")
 )
-FIRST_NAMES = """Anna Eva Maria Karin Sara Lena Kerstin Emma Ingrid Malin Johanna Linda Sofia
+FIRST_NAMES = _wordlist("""
+    Anna Eva Maria Karin Sara Lena Kerstin Emma Ingrid Malin Johanna Linda Sofia
     Erik Lars Karl Anders Johan Per Nils Mikael Jan Hans Peter Fredrik Daniel Magnus Viktor
-    Göran Åsa Björn Ulf Marie Cecilia Jonas Helena Henrik Elin""".split()
-LAST_NAMES = """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson
+    Göran Åsa Björn Ulf Marie Cecilia Jonas Helena Henrik Elin""")
+LAST_NAMES = _wordlist("""
+    Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson
     Gustafsson Pettersson Jonsson Jansson Hansson Bengtsson Lindberg Lindström Lindqvist
     Lind Berg Bergström Lundgren Lundberg Holm Eklund Haglind Sandberg Forsberg Sjöberg
-    Wallin Engström Danielsson Håkansson Björk Nyström Åberg Öberg""".split()
+    Wallin Engström Danielsson Håkansson Björk Nyström Åberg Öberg""")
 ROLES = (
     "kommunstyrelsens ordförande",
     "kommundirektör",
@@ -192,7 +196,9 @@ class Publisher:
 def load_publishers() -> list[Publisher]:
     """The 290 municipalities and 21 regions of the registry shipped with ``scraper``."""
     data = resources.files("scraper").joinpath("data")
-    municipalities = list(csv.DictReader(data.joinpath("municipalities.csv").open(encoding="utf-8")))
+    municipalities = list(
+        csv.DictReader(data.joinpath("municipalities.csv").open(encoding="utf-8"))
+    )
     regions = list(csv.DictReader(data.joinpath("regions.csv").open(encoding="utf-8")))
     county_population: Counter[str] = Counter()
     publishers = []
@@ -224,6 +230,10 @@ def load_publishers() -> list[Publisher]:
             )
         )
     return publishers
+
+
+def _csv(path: Any) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
 def _source_id(domain: str) -> str:
@@ -327,7 +337,9 @@ def write_text(plan: Planned, vocab: Vocabulary) -> tuple[str, str | None, str]:
         title = f"{plan.kind}: {title}"
     lead = None
     if rng.random() < 0.6:
-        lead = " ".join(_sentence(rng, vocab, rng.randint(10, 22)) for _ in range(rng.randint(1, 2)))
+        lead = " ".join(
+            _sentence(rng, vocab, rng.randint(10, 22)) for _ in range(rng.randint(1, 2))
+        )
     target = min(600, max(150, round(300 * math.exp(rng.gauss(0, 0.35)))))
     paragraphs: list[str] = []
     written = 0
@@ -348,7 +360,8 @@ def write_text(plan: Planned, vocab: Vocabulary) -> tuple[str, str | None, str]:
     if mention:
         paragraphs[0] = f"{mention}{paragraphs[0][0].lower()}{paragraphs[0][1:]}"
     if rng.random() < 0.6:
-        phone = f"0{rng.randint(10, 980)}-{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+        digits = " ".join(str(rng.randint(10, 99)) for _ in range(3))
+        phone = f"0{rng.randint(10, 980)}-{digits}"
         paragraphs.append(f"För mer information, kontakta {_person(rng)}, telefon {phone}.")
     return title, lead, "\n\n".join(paragraphs)
 
@@ -376,138 +389,3 @@ def make_release(plan: Planned, vocab: Vocabulary) -> object:
         language="sv",
         images=images,
     )
-
-
-# --------------------------------------------------------------------------
-# Writing an archive
-
-
-def _crawl_time(start: datetime, n: int) -> str:
-    return (start + timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def build_archive(
-    db: Path, *, releases: int, seed: int = 2026, batch: int = 2000, optimize: bool = False
-) -> dict[str, object]:
-    """Write a synthetic archive through ``Archive.save_release``; returns its manifest."""
-    from scraper.records import Source
-    from scraper.store import Archive
-
-    for suffix in ("", "-wal", "-shm", ".lock"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    vocab = load_vocabulary()
-    publishers = load_publishers()
-    archive = Archive(db)
-    # A big page cache for the bulk load; the schema and the write path are the package's.
-    archive.db.execute("PRAGMA cache_size=-200000")
-    archive.sync_sources(
-        [
-            Source(
-                id=p.source,
-                name=p.name,
-                url=f"https://www.{p.domain}/nyheter/",
-                organisation=p.organisation,
-            )
-            for p in publishers
-        ]
-    )
-    crawl_start = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
-    plans = plan_releases(publishers, total=releases, seed=seed)
-    done = 0
-    while True:
-        chunk = list(itertools.islice(plans, batch))
-        if not chunk:
-            break
-        with archive.transaction():
-            for plan in chunk:
-                archive.save_release(
-                    make_release(plan, vocab),
-                    source=plan.publisher.source,
-                    page_id=None,
-                    extractor_version="bench-search-corpus",
-                    now=_crawl_time(crawl_start, done),
-                )
-                done += 1
-        if done % 50_000 < batch:
-            rate = done / (time.perf_counter() - started)
-            print(f"  {done:,} releases ({rate:,.0f}/s)", flush=True)
-    if optimize:
-        for (name,) in archive.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
-        ).fetchall():
-            archive.db.execute(f"INSERT INTO [{name}] ([{name}]) VALUES ('optimize')")
-    archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    schema_version = archive.db.execute("PRAGMA user_version").fetchone()[0]
-    archive.close()
-    seconds = time.perf_counter() - started
-    size = db.stat().st_size
-    manifest = {
-        "releases": releases,
-        "seed": seed,
-        "build_seconds": round(seconds),
-        "bytes": size,
-        "bytes_per_release": round(size / max(1, releases)),
-        "optimized": optimize,
-        "schema_version": schema_version,
-        "code": code_version(),
-        "words": vocab.source,
-        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    Path(f"{db}.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return manifest
-
-
-def code_version() -> str:
-    """Where the ``scraper`` package that wrote the archive lives, and its commit."""
-    import scraper
-
-    package = Path(scraper.__file__).resolve().parent
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(package), "log", "-1", "--format=%h %s"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown commit"
-    return f"{package.parent} @ {commit}"
-
-
-def table_sizes(db: Path, *, top: int = 8) -> list[tuple[str, int]]:
-    """The largest tables and indexes (dbstat), or nothing when SQLite lacks it."""
-    import sqlite3
-
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            return conn.execute(
-                "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT ?",
-                [top],
-            ).fetchall()
-    except sqlite3.OperationalError:
-        return []
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--releases", type=int, default=250_000)
-    parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--optimize", action="store_true", help="merge each FTS5 index into one segment at the end"
-    )
-    args = parser.parse_args()
-    print(f"building {args.releases:,} releases into {args.db} with {code_version()}", flush=True)
-    manifest = build_archive(args.db, releases=args.releases, seed=args.seed, optimize=args.optimize)
-    print(
-        f"built {manifest['releases']:,} releases in {manifest['build_seconds']} s; "
-        f"{manifest['bytes'] / 1e9:.2f} GB, {manifest['bytes_per_release']:,} bytes per release"
-    )
-    for name, size in table_sizes(args.db):
-        print(f"  {name:<32} {size / 1e6:9.1f} MB")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
