@@ -35,6 +35,15 @@ from markupsafe import Markup, escape
 
 from scraper.store.search import build_match_query
 
+# Hook implementations of the public face (limits, headers, safe CSV): imported
+# so that they register with this plugin.
+from .safety import (  # noqa: F401
+    safety_asgi_wrapper,
+    safety_prepare_connection,
+    safety_register_routes,
+    xml_safe,
+)
+
 __all__ = [
     "atom_time",
     "diff_segments",
@@ -178,9 +187,11 @@ def _atom_feed(
     def sub(
         parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str
     ) -> ElementTree.Element:
-        element = ElementTree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        # xml_safe: stored text (and the query string) may hold control characters.
+        safe = {key: xml_safe(value) for key, value in attrs.items()}
+        element = ElementTree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", safe)
         if text is not None:
-            element.text = text
+            element.text = xml_safe(text)
         return element
 
     feed = ElementTree.Element(f"{{{ATOM_NS}}}feed")
