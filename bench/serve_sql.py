@@ -1,4 +1,4 @@
-"""The largest response a hostile ``?sql=`` gets from ``scraper serve``, and the server's peak memory.
+"""The largest response a hostile ``?sql=`` gets from ``scraper serve``, and its peak memory.
 
     .venv/bin/python bench/serve_sql.py                 # every query, on the test archive
     .venv/bin/python bench/serve_sql.py --query blob    # one of them

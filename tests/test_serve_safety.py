@@ -52,8 +52,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         seed = "https://www.vastervik.se/press/medborgarlofte/"
         # A lone surrogate as SQLite may hold it (CESU-8 bytes, no valid UTF-8).
         conn.execute(
-            "update releases set title = ?, body = ? || cast(x'eda080' as text) || ? "
-            "where url = ?",
+            "update releases set title = ?, body = ? || cast(x'eda080' as text) || ? where url = ?",
             [HOSTILE_TITLE, "Första\x01 stycket.", "\n\nAndra\x1b stycket.", seed],
         )
         conn.execute("update sources set name = 'Västerviks\x1b kommun' where id = 'vastervik'")

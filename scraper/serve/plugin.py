@@ -19,6 +19,8 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   like a document (title, municipality, dates, body, images, attachments,
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
+- From ``scraper.serve.safety``: query limits and the SQL authorizer, security
+  headers and spreadsheet-safe CSV, ``/-/databases`` without directories.
 """
 
 from __future__ import annotations
