@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -213,6 +214,21 @@ async def test_big_legitimate_pages_still_answer(ds: Datasette) -> None:
         "/archive.json", params={"sql": _rows(20) + "select randomblob(1000000) from n"}
     )
     assert budget.status_code == 200 and len(budget.json()["rows"]) == 20
+
+
+async def test_a_table_page_over_the_budget_is_a_clear_400(hostile: Path, tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    shutil.copy(hostile, path)
+    with sqlite3.connect(path) as conn:  # raw pages that do not compress (1.3 MB base64 each)
+        conn.execute(
+            _rows(30) + "insert into bodies (hash, size, compression, data) "
+            "select 'h' || i, 1000000, 'zstd', randomblob(1000000) from n"
+        )
+    ds = make_datasette(path)
+    whole = await ds.client.get("/archive/bodies.json")
+    assert whole.status_code == 400
+    assert whole.json()["error"].startswith("result too big")
+    assert (await ds.client.get("/archive/bodies.json?_size=5")).status_code == 200
 
 
 # --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils.asgi import Base400
 
 from .spreadsheet import CsvNeutraliser
 
@@ -43,6 +44,7 @@ __all__ = [
     "MAX_RESULT_COLUMNS",
     "MAX_VALUE_BYTES",
     "SECURITY_HEADERS",
+    "ResultTooBig",
     "harden_connection",
     "sql_allowed",
     "xml_safe",
@@ -144,6 +146,10 @@ def _json_size(value: object) -> int:
     return 8
 
 
+class ResultTooBig(sqlite3.DataError, Base400):
+    """A query's values over the budget: an SQL error to the query page, a 400 elsewhere."""
+
+
 class _ResultBudget:
     """A row factory adding up each query's values as JSON bytes; over budget is an error.
 
@@ -161,7 +167,7 @@ class _ResultBudget:
             self._cursor, self._used = weakref.ref(cursor), 0
         self._used += sum(_json_size(v) for v in row)
         if self._used > self.limit:
-            raise sqlite3.DataError(
+            raise ResultTooBig(
                 f"result too big: over {self.limit // (1024 * 1024)} MB "
                 "(ask for fewer rows or shorter values)"
             )
