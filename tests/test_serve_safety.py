@@ -90,6 +90,9 @@ def parse_feed(body: bytes) -> ElementTree.Element:
         "/archive.atom?sql=select+url+as+atom_id,+title+as+atom_title,"
         "+published+as+atom_updated,+body+as+atom_content,+char(1)+as+atom_author_name"
         "+from+releases",
+        # Numbers and blobs where text is expected.
+        "/archive.atom?sql=select+1+as+atom_id,+2+as+atom_title,+'2020-01-01'+as+atom_updated,"
+        "+x'01ff'+as+atom_content,+3+as+atom_author_name,+4.5+as+atom_release_id",
     ],
 )
 async def test_feeds_are_well_formed_xml_with_control_characters_stored(

@@ -227,6 +227,14 @@ def _atom_feed(
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
+def _text_row(columns: list[str], values: Any) -> dict[str, str | None]:
+    # Any SQL may feed a feed: numbers and blobs become text like everything else.
+    row: dict[str, str | None] = {}
+    for column, value in zip(columns, values, strict=True):
+        row.setdefault(column, value if value is None or isinstance(value, str) else str(value))
+    return row
+
+
 def render_atom(
     datasette: Any,
     request: Any,
@@ -245,7 +253,8 @@ def render_atom(
         )
     now = datetime.now(UTC).isoformat(timespec="seconds")
     entries = []
-    for row in rows:
+    for values in rows:
+        row = _text_row(columns, values)
         original = row["atom_link"] if "atom_link" in columns else None
         archive = None
         if "atom_release_id" in columns and row["atom_release_id"] is not None:
