@@ -31,6 +31,7 @@ import httpx
 
 from scraper.errors import FetchError
 from scraper.records import Settings
+from scraper.sites import host_and_port
 
 from .robots import RobotsRules
 
@@ -121,8 +122,9 @@ class HostState:
 
 
 def host_key(url: httpx.URL) -> str:
-    """The key hosts are paced by: "host", or "host:port" for a non-default port."""
-    return url.host if url.port is None else f"{url.host}:{url.port}"
+    """The key hosts are paced by: "host", or "host:port" for a non-default port
+    ("[::1]:8080" for an IPv6 literal)."""
+    return host_and_port(url.host, url.port)
 
 
 def status_reason(status: int) -> str:
