@@ -111,8 +111,11 @@ def registrable_domain(url_or_host: str) -> str:
         host = url_or_host.strip().lower().rstrip(".")
         if host.startswith("[") and host.endswith("]"):
             host = host[1:-1]
-    if not host or _ip(host) is not None:
+    if not host:
         return host
+    address = _ip(host)
+    if address is not None:
+        return str(address)
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
