@@ -48,7 +48,14 @@ from .charset import Decoded, decode_body, is_text_type
 from .failures import connection_failure, describe
 from .inflate import BodyError, read_body
 from .pacing import AttemptFailed, Pacer, Response, host_key, status_reason
-from .robots import ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, RobotsRules, RobotsTxt, is_definite
+from .robots import (
+    ROBOTS_MAX_BYTES,
+    ROBOTS_MAX_REDIRECTS,
+    RobotsRules,
+    RobotsTxt,
+    is_definite,
+    robots_text,
+)
 from .useragent import CONTACT_URL, user_agent
 
 # Some names live in scraper.fetch.charset, scraper.fetch.robots and scraper.fetch.useragent now;
@@ -382,7 +389,7 @@ class Fetcher:
         elapsed = self._clock() - started
         self._record(job, "robots", size=len(response.content), elapsed=elapsed, error=None)
         return self._robots_answered(
-            robots_url, response.status, response.content.decode("utf-8", "replace")
+            robots_url, response.status, robots_text(response.content, limit=job.limit)
         )
 
     def _robots_answered(self, url: str, status: int, text: str) -> RobotsRules:
