@@ -303,6 +303,22 @@ def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
             line=locator.settings_key("heal"),
             field="settings.heal",
         )
+    for key in ("slow_answer", "host_slow_window"):
+        if key in values and values[key] <= 0:
+            raise ConfigError(
+                "must be more than 0",
+                path=path,
+                line=locator.settings_key(key),
+                field=f"settings.{key}",
+            )
+    window = values.get("host_slow_window", Settings.host_slow_window)
+    if values.get("host_slow_limit", 0) > window:
+        raise ConfigError(
+            f"must be at most host_slow_window ({window}), or 0 for no limit",
+            path=path,
+            line=locator.settings_key("host_slow_limit"),
+            field="settings.host_slow_limit",
+        )
     if values.get("concurrency", 1) < 1:
         raise ConfigError(
             "must be 1 or more",
