@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/serve_sql.py                 # every query, on the test archive
     .venv/bin/python bench/serve_sql.py --query blob    # one of them
+    .venv/bin/python bench/serve_sql.py --format csv    # as CSV (or html: the query page)
 
 Each query runs against a fresh ``scraper serve`` (a child process on
 127.0.0.1, port 0), so the peak resident memory read from
@@ -62,8 +63,8 @@ def _peak_kib(pid: int) -> int:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1])  # type: ignore[index]
 
 
-def measure(db: Path, name: str, sql: str) -> str:
-    """Serve ``db``, run one query as JSON, return the report line."""
+def measure(db: Path, name: str, sql: str, fmt: str = "json") -> str:
+    """Serve ``db``, run one query (as JSON, CSV or the HTML page), return the report line."""
     process = subprocess.Popen(
         [sys.executable, "-m", "scraper.cli", "serve", "--db", str(db), "--port", "0", "--sql"],
         stdout=subprocess.PIPE,
@@ -78,7 +79,8 @@ def measure(db: Path, name: str, sql: str) -> str:
         before = _peak_kib(process.pid)
         started = time.perf_counter()
         size = 0
-        with httpx.stream("GET", url + "archive.json", params={"sql": sql}, timeout=600) as r:
+        page = url + ("archive" if fmt == "html" else f"archive.{fmt}")
+        with httpx.stream("GET", page, params={"sql": sql}, timeout=600) as r:
             for chunk in r.iter_bytes():
                 size += len(chunk)
             status = r.status_code
@@ -88,7 +90,7 @@ def measure(db: Path, name: str, sql: str) -> str:
         process.terminate()
         process.communicate(timeout=30)
     return (
-        f"{name:8} status {status}  body {size:>13,} bytes  {seconds:6.1f} s  "
+        f"{name:11} {fmt:4} status {status}  body {size:>13,} bytes  {seconds:6.1f} s  "
         f"peak RSS {before / 1024:6.0f} MB -> {after / 1024:6.0f} MB"
     )
 
@@ -96,12 +98,13 @@ def measure(db: Path, name: str, sql: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--query", choices=sorted(QUERIES), action="append")
+    parser.add_argument("--format", choices=["json", "csv", "html"], default="json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "archive.db"
         build_archive(db, today=date.today())
         for name in args.query or list(QUERIES):
-            print(measure(db, name, QUERIES[name]), flush=True)
+            print(measure(db, name, QUERIES[name], args.format), flush=True)
 
 
 if __name__ == "__main__":
