@@ -94,16 +94,18 @@ def make_plain_copy(archive: Path, plain: Path) -> None:
     if plain.exists() and plain.stat().st_mtime > archive.stat().st_mtime:
         return
     plain.parent.mkdir(parents=True, exist_ok=True)
-    plain.unlink(missing_ok=True)
+    partial = plain.with_name(plain.name + ".partial")  # renamed once whole
+    partial.unlink(missing_ok=True)
     started = time.perf_counter()
-    with sqlite3.connect(plain) as conn:
+    with sqlite3.connect(partial) as conn:
         conn.execute(
             "CREATE TABLE releases (id INTEGER PRIMARY KEY, source TEXT, url TEXT, title TEXT, "
             "kind TEXT, published TEXT, lead TEXT, body TEXT, language TEXT, year INTEGER)"
         )
         conn.execute("ATTACH ? AS src", [f"file:{archive}?mode=ro"])
         conn.execute(f"INSERT INTO releases SELECT {PLAIN_COLUMNS} FROM src.releases")
-    sqlite_utils.Database(plain)["releases"].enable_fts(["title", "lead", "body"])
+    sqlite_utils.Database(partial)["releases"].enable_fts(["title", "lead", "body"])
+    partial.rename(plain)
     print(f"plain copy {plain} made in {time.perf_counter() - started:.0f} s", flush=True)
 
 
