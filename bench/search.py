@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/search.py --db /work/searchbench/250k.db
     .venv/bin/python bench/search.py --db /work/searchbench/250k.db \\
-        --venv /work/wt-search/.venv --endpoint 'search=/?q={q}'
+        --venv /work/wt-search/.venv --endpoint 'search=/?q={q}' --out 250k.json
+    .venv/bin/python bench/search.py --table 250k.json 1m.json   # runs side by side
 
-Build the archive first with ``bench/search_corpus.py`` (with the venv whose
+Build the archive first with ``bench/search_build.py`` (with the venv whose
 code should write it). This script then
 
 - copies the archive and serves the copy with ``<venv>/bin/scraper serve``
@@ -252,9 +253,32 @@ def markdown(results: dict[str, dict[str, Any]], label: str) -> str:
     return "\n".join(lines)
 
 
+def side_by_side(files: list[Path]) -> str:
+    """One markdown table of several runs' figures (``--out`` files), like issue 14's."""
+    runs = [(f.stem, json.loads(f.read_text(encoding="utf-8"))) for f in files]
+    head = "".join(f" {name} ours | {name} plain |" for name, _ in runs)
+    lines = [f"| kind |{head} matches ({runs[-1][0]}) ours / plain |"]
+    lines.append("|---|" + "---|---|" * len(runs) + "---|")
+    for kind in KINDS:
+        cells = "".join(
+            f" {_figure(r['ours'][kind])} | {_figure(r['plain'][kind])} |" for _, r in runs
+        )
+        last = runs[-1][1]
+        counted = (
+            f"{_matches(last['ours'][kind])} / {_matches(last['plain'][kind])}"
+            if kind in COUNTED
+            else ""
+        )
+        lines.append(f"| {kind} |{cells} {counted} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True, help="archive from search_corpus.py")
+    if sys.argv[1:2] == ["--table"]:
+        print(side_by_side([Path(f) for f in sys.argv[2:]]))
+        return
+    parser.add_argument("--db", type=Path, required=True, help="archive from search_build.py")
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="whose scraper serves")
     parser.add_argument("--plain-venv", type=Path, default=Path("/work/searchbench/plain-venv"))
     parser.add_argument("--work", type=Path, help="where the copies go (default: beside --db)")
