@@ -28,6 +28,7 @@ from datasette.plugins import pm
 
 from scraper.errors import PortInUseError, StorageError
 
+from . import archived as archived_plugin
 from . import plugin as datasette_plugin
 from .metadata import build_metadata
 
@@ -65,6 +66,8 @@ def _register_plugin() -> None:
     # The plugin may also arrive through a "datasette" entry point.
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="scraper")
+    if not pm.is_registered(archived_plugin):
+        pm.register(archived_plugin, name="scraper_archived")
 
 
 def make_datasette(

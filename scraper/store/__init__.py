@@ -5,6 +5,7 @@ schema.py      tables, columns, keys and indexes as data
 crawlstate.py  runs, request log, sources, frontier, HTTP validators, robots.txt
 pages.py       raw pages (immutable, bodies stored once) and site templates
 releases.py    releases, revisions, URLs, media, history events
+media.py       archived images and attachments (bytes once per content, linked to releases)
 reports.py     per-source health, counts, storage figures
 discoveries.py what source discovery found per home page
 healing.py     sources whose listing stopped working: signs, proposals, switches

@@ -152,6 +152,26 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("release_id", "position"),
         "foreign_keys": [("release_id", "releases", "id")],
     },
+    # Archived images and attachments: bytes stored once per distinct content
+    # (scraper.store.media), linked to each release that shows them.
+    "media": {
+        "columns": {"sha256": str, "content_type": str, "size": int, "data": bytes},
+        "pk": "sha256",
+    },
+    "release_media": {
+        "columns": {
+            "release_id": int,
+            "url": str,
+            "kind": str,
+            "sha256": str,
+            "status": str,
+            "error": str,
+            "attempts": int,
+            "fetched_at": str,
+        },
+        "pk": ("release_id", "url"),
+        "foreign_keys": [("release_id", "releases", "id"), ("sha256", "media", "sha256")],
+    },
     "revisions": {
         "columns": {
             "id": int,
@@ -276,6 +296,8 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("fetches", ["source", "at"]),
     ("fetches", ["url"]),
     ("release_urls", ["release_id"]),
+    ("release_media", ["url"]),
+    ("release_media", ["sha256"]),
     ("frontier", ["source"]),
 ]
 
