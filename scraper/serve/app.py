@@ -17,6 +17,7 @@ checkpoint the WAL into it first
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 from pathlib import Path
@@ -27,8 +28,8 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from scraper.errors import PortInUseError, StorageError
+from scraper.store import Archive
 
-from . import archived as archived_plugin
 from . import plugin as datasette_plugin
 from .metadata import build_metadata
 
@@ -66,8 +67,13 @@ def _register_plugin() -> None:
     # The plugin may also arrive through a "datasette" entry point.
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="scraper")
-    if not pm.is_registered(archived_plugin):
-        pm.register(archived_plugin, name="scraper_archived")
+
+
+def _upgrade(path: Path) -> None:
+    """Bring an archive written by an older version to the current schema, in one
+    transaction (a current one is only read); a file we may not write is served as is."""
+    with contextlib.suppress(StorageError):
+        Archive(path).close()
 
 
 def make_datasette(
@@ -91,6 +97,8 @@ def make_datasette(
     if not path.is_file():
         raise StorageError(f"{path}: no such archive")
     _register_plugin()
+    if not immutable:
+        _upgrade(path)
     name = database_name(path)
     if metadata is None:
         metadata = build_metadata(name, **({"title": title} if title else {}))

@@ -1,6 +1,6 @@
 """What the archive keeps besides the text, served safely: files and raw pages.
 
-A Datasette plugin of its own (registered beside ``scraper.serve.plugin``):
+Routes and template variables that ``scraper.serve.plugin`` registers:
 
 - ``/<db>/-/media/<sha256>``: an archived image or attachment, by content hash.
   Images (JPEG, PNG, GIF, WebP, AVIF) and PDFs are shown inline with their
@@ -20,16 +20,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from datasette import hookimpl
-from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 
 from scraper.store.pages import decode_stored_body
 
-from .plugin import is_archive
 from .rawpage import RAW_PAGE_CSP, image_urls, page_text, safe_page_html
 
-__all__ = ["INLINE_TYPES", "media_path"]
+__all__ = ["INLINE_TYPES", "ROUTES", "media_path", "release_media_urls"]
 
 #: Served inline under their own type; every other file is a download.
 INLINE_TYPES = frozenset(
@@ -50,8 +47,13 @@ def _not_found(message: str) -> Response:
     return Response.text(message + "\n", status=404)
 
 
+def _is_archive(datasette: Any, database: str) -> bool:
+    # As scraper.serve.plugin.is_archive (which imports this module).
+    return database in (datasette.plugin_config("scraper") or {}).get("databases", [])
+
+
 async def _allowed(datasette: Any, request: Any, database: str) -> bool:
-    if not is_archive(datasette, database):
+    if not _is_archive(datasette, database):
         return False
     return bool(
         await datasette.permission_allowed(
@@ -182,43 +184,24 @@ async def page_view(datasette: Any, request: Any) -> Response:
     return Response.html(html)
 
 
-@hookimpl
-def extra_template_vars(
-    view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
-) -> Any:
-    """On a release's page, ``scraper_media``: file URL -> the archive's copy of it."""
-    if view_name != "row" or table != "releases" or not is_archive(datasette, database):
+async def release_media_urls(datasette: Any, database: str, release_id: int) -> dict[str, str]:
+    """A release's archived files: original URL -> the archive's URL of the copy."""
+    db = datasette.get_database(database)
+    try:
+        result = await db.execute(
+            "select url, sha256 from release_media where release_id = ? and status = 'archived'",
+            [release_id],
+        )
+    except Exception:  # an archive from before media were archived
         return {}
-
-    async def inner() -> dict[str, Any]:
-        try:
-            release_id = int(tilde_decode(request.url_vars["pks"]))
-        except (KeyError, ValueError):
-            return {}
-        db = datasette.get_database(database)
-        try:
-            result = await db.execute(
-                "select url, sha256 from release_media where release_id = ? "
-                "and status = 'archived'",
-                [release_id],
-            )
-        except Exception:  # an archive from before media were archived
-            return {"scraper_media": {}}
-        return {
-            "scraper_media": {
-                row["url"]: media_path(datasette, database, row["sha256"]) for row in result.rows
-            }
-        }
-
-    return inner
+    return {row["url"]: media_path(datasette, database, row["sha256"]) for row in result.rows}
 
 
-@hookimpl
-def register_routes() -> list[tuple[str, Any]]:
-    return [
-        (r"^/(?P<database>[^/]+)/-/media/(?P<sha256>[0-9a-f]{64})$", media_view),
-        (
-            r"^/(?P<database>[^/]+)/-/page/(?P<page_id>[0-9]{1,18})(?:/(?P<view>view|text|source))?$",
-            page_view,
-        ),
-    ]
+#: (path regex, view) for Datasette's ``register_routes``.
+ROUTES: list[tuple[str, Any]] = [
+    (r"^/(?P<database>[^/]+)/-/media/(?P<sha256>[0-9a-f]{64})$", media_view),
+    (
+        r"^/(?P<database>[^/]+)/-/page/(?P<page_id>[0-9]{1,18})(?:/(?P<view>view|text|source))?$",
+        page_view,
+    ),
+]

@@ -19,6 +19,8 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   like a document (title, municipality, dates, body, images, attachments,
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
+- ``register_routes``: archived images and attachments and the stored raw
+  pages, served safely (``scraper.serve.archived``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
 from scraper.store.search import build_match_query
+
+from . import archived
 
 __all__ = [
     "atom_time",
@@ -428,6 +432,18 @@ def extra_template_vars(
         except (KeyError, ValueError):
             return {}
         document = await _fetch_release(datasette, database, release_id)
-        return {"scraper_release": document} if document else {}
+        if not document:
+            return {}
+        media = await archived.release_media_urls(datasette, database, release_id)
+        return {"scraper_release": document, "scraper_media": media}
 
     return inner
+
+
+# --------------------------------------------------------------------------
+# Archived files and raw pages (scraper.serve.archived)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return archived.ROUTES

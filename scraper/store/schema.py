@@ -10,8 +10,9 @@ import sqlite_utils
 from scraper.registry import load_registry
 
 from . import search
+from .migrations import migrate
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The archive's tables: columns (name -> type), primary key, foreign keys.
 #: New columns are added to an existing database on open; nothing is dropped.
@@ -111,6 +112,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "title": str,
             "kind": str,
             "published": str,
+            "published_time": str,
             "published_source": str,
             "updated": str,
             "updated_source": str,
@@ -180,6 +182,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "lead": str,
             "body": str,
             "published": str,
+            "published_time": str,
             "content_hash": str,
             "first_seen": str,
             "last_seen": str,
@@ -362,6 +365,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, columns in INDEXES:
             db[name].create_index(columns, if_not_exists=True)
         _fill_organisations(db)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            migrate(db, version=version)
         for name, sql in VIEWS.items():
             wanted = f"CREATE VIEW {name} AS {sql.strip()}"
             row = db.execute(
