@@ -21,6 +21,9 @@ listed in the metadata's ``plugins.scraper.databases`` (see
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
 - ``register_routes``: archived images and attachments and the stored raw
   pages, served safely (``scraper.serve.archived``).
+- ``get_metadata``, ``prepare_jinja2_environment``: a plain ``datasette
+  archive.db`` gets the metadata, canned queries and templates that
+  ``scraper serve`` passes in (``scraper.serve.plain``).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from markupsafe import Markup, escape
 
 from scraper.store.search import build_match_query
 
-from . import archived
+from . import archived, plain
 
 __all__ = [
     "atom_time",
@@ -446,4 +449,18 @@ def extra_template_vars(
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return archived.ROUTES
+    return [*archived.ROUTES, plain.STATIC_ROUTE]
+
+
+# --------------------------------------------------------------------------
+# A plain `datasette archive.db` (scraper.serve.plain)
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    return plain.archive_metadata(datasette)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    plain.add_templates(env)
