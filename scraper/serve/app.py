@@ -55,6 +55,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "truncate_cells_html": 300,
     "suggest_facets": False,
     "allow_download": True,
+    # .csv?_stream=on returns every row: Datasette's default stops a stream at 100 MB,
+    # about 40,000 releases.
+    "max_csv_mb": 0,
 }
 
 

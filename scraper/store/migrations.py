@@ -41,3 +41,5 @@ def migrate(db: sqlite_utils.Database, *, version: int) -> None:
                 "substr(published, 12), published = substr(published, 1, 10) "
                 "WHERE length(published) > 10"
             )
+        # Replaced by idx_releases_published_id (see schema.INDEXES).
+        db.execute("DROP INDEX IF EXISTS idx_releases_published")

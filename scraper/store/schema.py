@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
 from scraper.registry import load_registry
 
@@ -279,9 +280,12 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
-INDEXES: list[tuple[str, list[str]]] = [
+INDEXES: list[tuple[str, list[Any]]] = [
     ("releases", ["source"]),
-    ("releases", ["published"]),
+    # Newest first with ties in id order, as Datasette 0.65 pages a table sorted by
+    # published (its first page has no tie-break): with a plain index on published the
+    # first page ran ties the other way and paging (next_url, .csv?_stream=on) lost rows.
+    ("releases", [DescIndex("published"), "id"]),
     ("releases", ["removed_at"]),
     ("releases", ["changed_at"]),
     ("releases", ["page_id"]),
