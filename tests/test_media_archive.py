@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import SITES
 
 from scraper.records import Config, Settings, Source
 from scraper.serve.app import make_datasette
@@ -17,7 +18,8 @@ from scraper.update.crawl import update
 from scraper.update.media import media_refusal, sniff_type
 
 SITE = "https://www.ekas.se"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(200))
+#: A real (1 x 1) JPEG from the fixture sites: browsers must be able to show it.
+JPEG = (SITES / "ekeby" / "public" / "bilder" / "nyheter" / "2014" / "valsedlar.jpg").read_bytes()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"x" * 3000 + b"\n%%EOF\n"
 HUGE = b"\xff\xd8\xff\xe0" + b"\x00" * 5000

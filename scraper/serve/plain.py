@@ -69,6 +69,17 @@ def archive_metadata(datasette: Any) -> dict[str, Any]:
     names = _archives(datasette)
     if not names:
         return {}
+    # Datasette asks for metadata many times a page: build it once per set of archives.
+    cache: dict[tuple[str, ...], dict[str, Any]] = datasette.__dict__.setdefault(
+        "_scraper_metadata", {}
+    )
+    key = tuple(names)
+    if key not in cache:
+        cache[key] = _build(names)
+    return cache[key]
+
+
+def _build(names: list[str]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for name in names:
         metadata = build_metadata(name)
