@@ -82,6 +82,9 @@ async def test_the_raw_page_is_served_sandboxed_with_archived_images(archived) -
     assert directives["img-src"] == ["'self'", "data:"]
     assert "script-src" not in directives  # falls back to default-src 'none'
     assert view.headers["x-content-type-options"] == "nosniff"
+    # Framed by the archive's own page and nobody else's (the site-wide headers say DENY).
+    assert view.headers["x-frame-options"] == "SAMEORIGIN"
+    assert directives["frame-ancestors"] == ["'self'"]
     html = view.text
     assert "<script" not in html and "<iframe" not in html and "<link" not in html
     tree = LexborHTMLParser(html)

@@ -162,6 +162,8 @@ async def page_view(datasette: Any, request: Any) -> Response:
             "Content-Security-Policy": RAW_PAGE_CSP,
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
+            # Shown in a frame of our own page ("Den sparade råsidan"), by no one else's.
+            "X-Frame-Options": "SAMEORIGIN",
         }
         return Response.html(html, headers=headers)
     db = datasette.get_database(database)
