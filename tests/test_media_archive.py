@@ -23,6 +23,8 @@ JPEG = (SITES / "ekeby" / "public" / "bilder" / "nyheter" / "2014" / "valsedlar.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"x" * 3000 + b"\n%%EOF\n"
 HUGE = b"\xff\xd8\xff\xe0" + b"\x00" * 5000
+#: Over the 2 MiB a serving connection may read as one value: stored and served in pieces.
+REPORT = b"%PDF-1.4\n" + bytes(range(256)) * 10_000 + b"\n%%EOF\n"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 BODY = (
     "<p>Kommunfullmäktige beslutade på måndagen att bygga en ny förskola i centrala Ekås. "
@@ -78,7 +80,8 @@ SECOND = release(
     "2026-12-02",
     figure("/bilder/forskola.jpg", "Förskolan från gatan")
     + figure("/privat/hemlig.jpg", "Bild som robots.txt förbjuder")
-    + '<p><a href="/dok/skiss.svg.pdf">Skissen</a></p>',
+    + '<p><a href="/dok/skiss.svg.pdf">Skissen</a></p>'
+    + '<p><a href="/dok/rapport.pdf">Rapporten</a></p>',
 )
 LISTING = (
     '<html lang="sv"><body><main><h1>Nyheter</h1><ul>'
@@ -104,6 +107,7 @@ PAGES: dict[str, tuple[int, str, bytes]] = {
     "/bilder/ritning.png": (200, "image/png", PNG),
     "/dok/beslut.pdf": (200, "application/pdf", PDF),
     "/dok/skiss.svg.pdf": (200, "image/svg+xml", SVG),
+    "/dok/rapport.pdf": (200, "application/pdf", REPORT),
     "/privat/hemlig.jpg": (200, "image/jpeg", JPEG),
 }
 
@@ -165,15 +169,19 @@ def test_files_are_archived_once_by_content_within_their_caps(archived) -> None:
         "/bilder/stor.jpg": "too large",
         "/dok/beslut.pdf": "archived",  # over the image cap, under the attachment cap
         "/dok/skiss.svg.pdf": "archived",
+        "/dok/rapport.pdf": "archived",
         "/privat/hemlig.jpg": "refused",
         "https://tracker.example.com/annans-bild.jpg": "refused",
     }
     assert got["/bilder/forskola.jpg"][1] == sha(JPEG)
     with Archive(db) as archive:
         stored = {
-            row[0]: (row[1], row[2], bytes(row[3]))
-            for row in archive.db.execute("SELECT sha256, content_type, size, data FROM media")
+            row[0]: (row[1], row[2], archive.media_content(row[0]))
+            for row in archive.db.execute("SELECT sha256, content_type, size FROM media")
         }
+        pieces = archive.db.execute(
+            "SELECT COUNT(*) FROM media_chunks WHERE sha256 = ?", [sha(REPORT)]
+        ).fetchone()[0]
         links = archive.db.execute(
             "SELECT COUNT(*) FROM release_media WHERE url = ?", [f"{SITE}/bilder/forskola.jpg"]
         ).fetchone()[0]
@@ -182,7 +190,9 @@ def test_files_are_archived_once_by_content_within_their_caps(archived) -> None:
     assert stored[sha(JPEG)] == ("image/jpeg", len(JPEG), JPEG)  # sniffed, not as declared
     assert stored[sha(PDF)][0] == "application/pdf"
     assert stored[sha(SVG)][0] == "image/svg+xml"
-    assert len(stored) == 4
+    assert stored[sha(REPORT)] == ("application/pdf", len(REPORT), REPORT)
+    assert pieces == 3
+    assert len(stored) == 5
     # Shown by two releases: two links, one stored copy, one request.
     assert links == 2
     assert site.requests["www.ekas.se/bilder/forskola.jpg"] == 1
@@ -251,6 +261,9 @@ async def test_the_archive_serves_its_copies_safely(archived) -> None:
     assert again.status_code == 304
     pdf = await ds.client.get(f"/{name}/-/media/{sha(PDF)}")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content == PDF
+    # Larger than one value a serving connection may read (2 MiB): served from its pieces.
+    report = await ds.client.get(f"/{name}/-/media/{sha(REPORT)}")
+    assert report.status_code == 200 and report.content == REPORT
     # SVG can carry scripts: never shown by the browser as a page of ours.
     svg = await ds.client.get(f"/{name}/-/media/{sha(SVG)}")
     assert svg.headers["content-type"] == "application/octet-stream"

@@ -72,13 +72,23 @@ async def media_view(datasette: Any, request: Any) -> Response:
         return Response("", status=304, headers={"ETag": etag, "Cache-Control": _CACHE})
     db = datasette.get_database(database)
     try:
-        result = await db.execute("select content_type, data from media where sha256 = ?", [sha256])
+        result = await db.execute(
+            "select content_type, chunks from media where sha256 = ?", [sha256]
+        )
     except Exception:  # an archive from before media were archived
         return _not_found("No such file in the archive.")
     row = result.first()
     if row is None:
         return _not_found("No such file in the archive.")
-    content_type, data = row["content_type"] or "", bytes(row["data"])
+    content_type = row["content_type"] or ""
+    # One piece a query: each within what the serving connection may read.
+    pieces = []
+    for seq in range(row["chunks"] or 0):
+        piece = await db.execute(
+            "select data from media_chunks where sha256 = ? and seq = ?", [sha256, seq]
+        )
+        pieces.append(bytes(piece.first()["data"]))
+    data = b"".join(pieces)
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": _CACHE,

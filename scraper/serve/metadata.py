@@ -344,7 +344,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "sha256": "SHA-256 av filens bytes",
             "content_type": "Filtypen, läst ur filens första bytes när den känns igen",
             "size": "Storlek (bytes)",
-            "data": "Filens bytes",
+            "chunks": "Antal delar i media_chunks",
+        },
+    },
+    "media_chunks": {
+        "description": "De arkiverade filernas bytes, i delar om högst 1 MiB.",
+        "hidden": True,
+        "columns": {
+            "sha256": "Filen (media.sha256)",
+            "seq": "Delens nummer, från 0",
+            "data": "Delens bytes",
         },
     },
     "release_media": {

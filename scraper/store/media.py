@@ -1,7 +1,9 @@
 """Archived images and attachments: content-addressed bytes and their links to releases.
 
 ``media`` holds each distinct file once (sha256 of its bytes -> content type,
-size, bytes); ``release_media`` says, per release and file URL, what became of
+size), its bytes in ``media_chunks`` (pieces of ``MEDIA_CHUNK`` bytes, in
+order: a value well under what a serving connection may read);
+``release_media`` says, per release and file URL, what became of
 it: ``archived`` (with its sha256), ``failed`` (tried again in later runs up
 to ``MEDIA_ATTEMPTS`` times), ``too large`` (over a cap), ``refused`` (not the
 site's own file, not an image, disallowed by robots.txt). Nothing here fetches.
@@ -15,10 +17,12 @@ import sqlite_utils
 
 from scraper.records import MediaRef
 
-__all__ = ["MEDIA_ATTEMPTS", "MediaStore"]
+__all__ = ["MEDIA_ATTEMPTS", "MEDIA_CHUNK", "MediaStore"]
 
 #: Runs in which a failed file is tried again before it is left alone.
 MEDIA_ATTEMPTS = 3
+#: Bytes of a file per ``media_chunks`` row.
+MEDIA_CHUNK = 1024 * 1024
 
 _PENDING_SQL = """
 SELECT r.id, m.url, m.kind, r.url FROM (
@@ -67,11 +71,18 @@ class MediaStore:
     def save_media(self, ref: MediaRef, content: bytes, *, content_type: str, now: str) -> str:
         """Store a fetched file (once per distinct content) and link it; returns its sha256."""
         digest = hashlib.sha256(content).hexdigest()
+        pieces = [content[i : i + MEDIA_CHUNK] for i in range(0, len(content), MEDIA_CHUNK)]
         with self.db.atomic():
-            self.db.execute(
-                "INSERT OR IGNORE INTO media (sha256, content_type, size, data) VALUES (?,?,?,?)",
-                [digest, content_type, len(content), content],
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO media (sha256, content_type, size, chunks) VALUES (?,?,?,?)",
+                [digest, content_type, len(content), len(pieces)],
             )
+            if cursor.rowcount:
+                for seq, piece in enumerate(pieces):
+                    self.db.execute(
+                        "INSERT INTO media_chunks (sha256, seq, data) VALUES (?,?,?)",
+                        [digest, seq, piece],
+                    )
             self._link(ref, sha256=digest, status="archived", error=None, now=now)
         return digest
 
@@ -96,3 +107,12 @@ class MediaStore:
             "fetched_at = excluded.fetched_at",
             [ref.release_id, ref.url, ref.kind, sha256, status, error, now],
         )
+
+    def media_content(self, sha256: str) -> bytes | None:
+        """The bytes of an archived file, None when there is none under ``sha256``."""
+        if self.db.execute("SELECT 1 FROM media WHERE sha256 = ?", [sha256]).fetchone() is None:
+            return None
+        rows = self.db.execute(
+            "SELECT data FROM media_chunks WHERE sha256 = ? ORDER BY seq", [sha256]
+        ).fetchall()
+        return b"".join(bytes(row[0]) for row in rows)

@@ -158,8 +158,15 @@ TABLES: dict[str, dict[str, Any]] = {
     # Archived images and attachments: bytes stored once per distinct content
     # (scraper.store.media), linked to each release that shows them.
     "media": {
-        "columns": {"sha256": str, "content_type": str, "size": int, "data": bytes},
+        "columns": {"sha256": str, "content_type": str, "size": int, "chunks": int},
         "pk": "sha256",
+    },
+    # A file's bytes in pieces of MEDIA_CHUNK: each piece a value the serving side's
+    # connection limits allow (scraper.serve.safety.MAX_VALUE_BYTES).
+    "media_chunks": {
+        "columns": {"sha256": str, "seq": int, "data": bytes},
+        "pk": ("sha256", "seq"),
+        "foreign_keys": [("sha256", "media", "sha256")],
     },
     "release_media": {
         "columns": {
