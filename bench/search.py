@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -308,6 +309,8 @@ def main() -> None:
     ours_port, plain_port = _free_port(), _free_port()
     settings = [x for k, v in PLAIN_SETTINGS.items() for x in ("--setting", k, v)]
     started: list[Server] = []
+    # SIGTERM (kill, timeout) stops the servers too: SystemExit runs the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         ours = Server(
             [str(args.venv / "bin" / "scraper"), "serve", "--db", str(copy), "--port",
