@@ -132,6 +132,10 @@ class Server:
         self.log = log.open("w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         self.client = httpx.Client(base_url=self.base, timeout=60)
+        self.command, self.log_path = command, log
+
+    def wait_ready(self) -> None:
+        command, log = self.command, self.log_path
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -318,6 +322,7 @@ def main() -> None:
             ours_port, work / "ours.log",
         )  # fmt: skip
         started.append(ours)
+        ours.wait_ready()
         plain_server = Server(
             [str(args.plain_venv / "bin" / "datasette"), "serve",
              *(["-i", str(plain)] if args.immutable else [str(plain)]), "--port",
@@ -325,6 +330,7 @@ def main() -> None:
             plain_port, work / "plain.log",
         )  # fmt: skip
         started.append(plain_server)
+        plain_server.wait_ready()
         servers = {"ours": (ours, OURS, "archive"), "plain": (plain_server, PLAIN, "plain")}
         for server, table, db in servers.values():  # warm-up, not counted
             for path in ("/", f"/{db}/releases", f"/{db}/releases/1"):
