@@ -19,6 +19,8 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   like a document (title, municipality, dates, body, images, attachments,
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
+- ``register_routes``: the search page at ``/``, ``/sok.atom`` and ``/sok.json``
+  (``scraper.serve.search_page``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
-from scraper.store.search import build_match_query
+from scraper.store.query_language import MATCH_NOTHING
+from scraper.store.search import build_match_query, day_key, source_tag
+
+from .search_params import parse_day
 
 __all__ = [
     "atom_time",
@@ -114,8 +119,24 @@ def atom_time(value: str | None, fallback: str | None) -> str | None:
     return None
 
 
-def _safe_match(q: str | None) -> str:
-    return build_match_query(q if isinstance(q, str) else None)
+def _safe_match(q: str | None, source: str | None = None) -> str:
+    match = build_match_query(q if isinstance(q, str) else None)
+    if source and isinstance(source, str) and match != MATCH_NOTHING:
+        tag = source_tag(source)
+        return f"({match}) AND tags : {tag}" if tag else MATCH_NOTHING
+    return match
+
+
+def _key_bound(end: bool) -> Any:
+    """SQL function: the first (``end``: last) search key of "YYYY[-MM[-DD]]"; open if empty."""
+
+    def bound(value: Any) -> int:
+        try:
+            return day_key(parse_day(str(value), end=end), end=end)
+        except ValueError:
+            return 2**63 - 1 if end else 0
+
+    return bound
 
 
 @hookimpl(trylast=True)
@@ -124,7 +145,10 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
     if not is_archive(datasette, database):
         return
     conn.create_function("swedish_match", 1, _safe_match, deterministic=True)
+    conn.create_function("swedish_match", 2, _safe_match, deterministic=True)
     conn.create_function("escape_fts", 1, _safe_match, deterministic=True)
+    conn.create_function("search_key_from", 1, _key_bound(False), deterministic=True)
+    conn.create_function("search_key_to", 1, _key_bound(True), deterministic=True)
     conn.create_function("atom_time", 2, atom_time, deterministic=True)
     conn.execute("PRAGMA query_only = 1")
 
@@ -281,6 +305,15 @@ def register_output_renderer(datasette: Any) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------
 # Pages
+
+
+@hookimpl
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+    # The search page is the front door: "/" (plugin routes come before Datasette's own).
+    from .search_page import routes
+
+    return routes()
+
 
 STATIC_MOUNT = "scraper-static"
 
