@@ -11,6 +11,7 @@ Parameters: ``scraper.serve.search_params``. The search itself is
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -144,7 +145,7 @@ def _excerpt_html(text: str) -> Markup:
 def _count_text(result: SearchResult) -> str:
     if result.exact:
         return f"{result.count:,} träffar".replace(",", " ") if result.count != 1 else "1 träff"
-    return f"fler än {WINDOW:,} träffar".replace(",", " ")
+    return f"fler än {result.count:,} träffar".replace(",", " ")
 
 
 async def _search(datasette: Any, request: Any, *, feed: bool = False) -> dict[str, Any]:
@@ -236,7 +237,7 @@ async def search_page(datasette: Any, request: Any) -> Any:
         "names": context["directory"].names,
         "kinds": context["directory"].kinds,
         "archive": _archive(datasette),
-        "window": WINDOW,
+        "window": result.count if result is not None else WINDOW,
     }
     html = await datasette.render_template("scraper_search.html", page_context, request=request)
     return Response.html(html)
@@ -322,11 +323,14 @@ async def search_atom(datasette: Any, request: Any) -> Any:
         entries=entries,
     )
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    last_modified = format_datetime(_instant(updated), usegmt=True) if entries else None
+    # When the archive last changed what the feed holds: the newest entry's arrival.
+    seen = [h.first_seen for h in (result.hits if result else ()) if h.first_seen]
+    newest = _instant(max(seen)).astimezone(UTC).replace(microsecond=0) if seen else None
+    last_modified = format_datetime(newest, usegmt=True) if newest else None
     headers = {"ETag": etag, "Cache-Control": "max-age=300"}
     if last_modified:
         headers["Last-Modified"] = last_modified
-    if _not_modified(request, etag, _instant(updated) if entries else None):
+    if _not_modified(request, etag, newest):
         return Response("", status=304, headers=headers)
     return Response(
         body, status=200, headers=headers, content_type="application/atom+xml; charset=utf-8"
@@ -340,7 +344,7 @@ def _not_modified(request: Any, etag: str, updated: Any) -> bool:
     ims = request.headers.get("if-modified-since")
     if ims and updated is not None:
         try:
-            return updated.replace(microsecond=0) <= parsedate_to_datetime(ims)
+            return updated <= parsedate_to_datetime(ims)
         except (TypeError, ValueError):
             return False
     return False

@@ -131,7 +131,7 @@ def _match_expression(query: SearchQuery) -> str:
 
 def _key_range(query: SearchQuery) -> tuple[int, int]:
     low = day_key(query.first_day) if query.first_day else 0
-    high = day_key(query.last_day, end=True) if query.last_day else 2**63 - 1
+    high = day_key(query.last_day, end=True) if query.last_day else 2**62  # beyond any key
     return low, high
 
 
