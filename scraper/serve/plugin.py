@@ -36,6 +36,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
+from scraper.store.excerpts import make_excerpt
 from scraper.store.query_language import MATCH_NOTHING
 from scraper.store.search import build_match_query, day_key, source_tag
 
@@ -158,12 +159,16 @@ def atom_time(value: str | None, fallback: str | None) -> str | None:
     return None
 
 
-def _safe_match(q: str | None, source: str | None = None) -> str:
-    match = build_match_query(q if isinstance(q, str) else None)
+def _safe_match(q: str | None, source: str | None = None, exact_only: Any = 0) -> str:
+    match = build_match_query(q if isinstance(q, str) else None, exact_only=bool(exact_only))
     if source and isinstance(source, str) and match != MATCH_NOTHING:
         tag = source_tag(source)
         return f"({match}) AND tags : {tag}" if tag else MATCH_NOTHING
     return match
+
+
+def _excerpt(text: Any, q: Any) -> str:
+    return make_excerpt(text if isinstance(text, str) else None, q if isinstance(q, str) else None)
 
 
 def _key_bound(end: bool) -> Any:
@@ -190,6 +195,8 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
         return
     conn.create_function("swedish_match", 1, _safe_match, deterministic=True)
     conn.create_function("swedish_match", 2, _safe_match, deterministic=True)
+    conn.create_function("swedish_match", 3, _safe_match, deterministic=True)
+    conn.create_function("search_excerpt", 2, _excerpt, deterministic=True)
     conn.create_function("escape_fts", 1, _safe_match, deterministic=True)
     conn.create_function("search_key_from", 1, _key_bound(False), deterministic=True)
     conn.create_function("search_key_to", 1, _key_bound(True), deterministic=True)

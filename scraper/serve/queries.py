@@ -21,7 +21,6 @@ __all__ = [
 ]
 
 
-_EXACT_MISS = "bm25(releases_fts, " + ", ".join(map(str, RANK_WEIGHTS[:3])) + ", 0.0, 0.0) = 0"
 _SCORE = "bm25(releases_fts, " + ", ".join(map(str, RANK_WEIGHTS)) + ")"
 
 # Columns every feed query returns for the Atom renderer (see scraper.serve.plugin).
@@ -35,23 +34,31 @@ _ATOM_COLUMNS = """
   coalesce(r.lead, substr(r.body, 1, 600)) as atom_content"""
 
 #: The search, bounded (issue 14): the newest WINDOW matches (an index walk in
-#: FTS5, filtered by municipality and dates inside it) ranked by bm25 computed
-#: there; releases joined for the 200 best only, snippets for those only.
-SEARCH_SQL = f"""with candidates as (
-  select rowid as key, {_EXACT_MISS} as exact_miss, {_SCORE} as score
+#: FTS5, municipality and dates filtered inside it) ranked by bm25 computed there,
+#: those with some word as written first; releases read for the 200 best only,
+#: excerpts made for those only (``search_excerpt``, in Python).
+SEARCH_SQL = f"""with written as (
+  select rowid as key
+  from releases_fts
+  where releases_fts match swedish_match(:q, :source, 1)
+    and rowid between search_key_from(:from) and search_key_to(:to)
+  order by rowid desc
+  limit {WINDOW}
+), candidates as (
+  select rowid as key, {_SCORE} as score
   from releases_fts
   where releases_fts match swedish_match(:q, :source)
     and rowid between search_key_from(:from) and search_key_to(:to)
   order by rowid desc
   limit {WINDOW}
 ), kept as (
-  select c.key, c.exact_miss, c.score
+  select c.key, c.key not in (select key from written) as exact_miss, c.score
   from candidates c
     join releases r on r.search_key = c.key
     join sources s on s.id = r.source
     left join organisations o on o.id = s.organisation
   where (:county = '' or o.county = :county or o.county_code = :county)
-  order by c.exact_miss, c.score, c.key desc
+  order by exact_miss, c.score, c.key desc
   limit 200
 )
 select
@@ -60,14 +67,12 @@ select
   s.name as municipality,
   r.kind,
   r.title,
-  snippet(releases_fts, 2, '«', '»', ' … ', 24) as excerpt,
+  search_excerpt(coalesce(r.body, r.lead), :q) as excerpt,
   r.url,
   r.removed_at,{_ATOM_COLUMNS}
 from kept
-  join releases_fts on releases_fts.rowid = kept.key
   join releases r on r.search_key = kept.key
   join sources s on s.id = r.source
-where releases_fts match swedish_match(:q, :source)
 order by kept.exact_miss, kept.score, kept.key desc"""
 
 LATEST_SQL = f"""select

@@ -9,17 +9,19 @@ is bounded:
 - **Candidates.** The ``WINDOW`` newest matches, an index walk
   (``ORDER BY rowid DESC LIMIT``): a word matching 300,000 releases costs
   what one matching 5,001 does.
-- **Relevance** (the default order). A query with at most ``WINDOW`` matches
-  is ranked whole, exactly as before: words matched as written first, then
-  bm25. A commoner query ranks the ``WINDOW`` newest matches: the best of the
-  recent ones. bm25 is computed inside FTS5 for those rows only; the releases
-  table is joined for the page's rows only.
+- **Relevance** (the default order): releases where some word occurs as
+  written first, then those matched through a stem only; bm25 within each
+  tier. A query with at most ``WINDOW`` matches is ranked whole, as before
+  issue 14. A commoner one ranks the ``WINDOW`` newest releases that have a
+  word as written (then, when a page needs more, the ``WINDOW`` newest
+  matches): the best of the recent ones. bm25 is computed inside FTS5 for
+  those rows only; releases are read for the page's rows only.
 - **Newest first**: keyset paging on the rowid (``after``): page 100 costs
   what page 1 does.
 - **Count**: exact up to ``WINDOW``, else "more than"; the exact count is
   computed only when asked (``exact_count``).
 - **Facets** (municipality, county, kind, year): over the candidates.
-- **Snippets**: only for the rows shown.
+- **Excerpts**: only for the rows shown, in Python (``scraper.store.excerpts``).
 """
 
 from __future__ import annotations
@@ -29,14 +31,15 @@ from typing import Any
 
 import sqlite_utils
 
+from .excerpts import make_excerpt
 from .query_language import MATCH_NOTHING, build_match_query
 from .search import (
     FTS_TABLE,
     KEY_COLUMN,
     KEY_SHIFT,
+    RANK_WEIGHTS,
     day_key,
     kind_tag,
-    rank_expression,
     sources_tags,
 )
 
@@ -44,7 +47,6 @@ __all__ = ["WINDOW", "Facet", "SearchHit", "SearchQuery", "SearchResult", "find_
 
 #: Candidates a query ranks and facets at most (the newest matches).
 WINDOW = 5000
-SNIPPET = "snippet([releases_fts], 2, '«', '»', ' … ', 24)"
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,8 @@ class SearchResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _match_expression(query: SearchQuery) -> str:
-    match = build_match_query(query.q)
+def _filtered(match: str, query: SearchQuery) -> str:
+    """The MATCH expression with the municipality and kind filters as tags."""
     if match == MATCH_NOTHING:
         return match
     filters = []
@@ -135,77 +137,106 @@ def _key_range(query: SearchQuery) -> tuple[int, int]:
     return low, high
 
 
+class _Index:
+    """The FTS5 queries of one search: a MATCH expression within a key range."""
+
+    def __init__(self, db: sqlite_utils.Database, match: str, low: int, high: int) -> None:
+        self.db, self.match, self.low, self.high = db, match, low, high
+
+    def newest(self, limit: int, *, before: int | None = None) -> list[int]:
+        """Keys of the newest ``limit`` matches (older than ``before``): an index walk."""
+        rows = self.db.execute(
+            f"SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
+            f"AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT {limit}",
+            [self.match, self.low, min(self.high, (before or 2**62) - 1)],
+        )
+        return [row[0] for row in rows]
+
+    def scored(self, limit: int) -> list[tuple[int, float]]:
+        """(key, bm25) of the newest ``limit`` matches; bm25 computed for those only."""
+        weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+        return self.db.execute(
+            f"SELECT rowid, bm25([{FTS_TABLE}], {weights}) FROM [{FTS_TABLE}] "
+            f"WHERE [{FTS_TABLE}] MATCH ? AND rowid BETWEEN ? AND ? "
+            f"ORDER BY rowid DESC LIMIT {limit}",
+            [self.match, self.low, self.high],
+        ).fetchall()
+
+    def count(self) -> int:
+        return self.db.execute(
+            f"SELECT count(*) FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
+            "AND rowid BETWEEN ? AND ?",
+            [self.match, self.low, self.high],
+        ).fetchone()[0]
+
+
+def _ranked(full: _Index, exact: _Index, *, truncated: bool, needed: int) -> list[int]:
+    """Keys in relevance order: some word as written first, then bm25, then newest."""
+    window = WINDOW
+    if not truncated:  # every match: the whole ranking, as before issue 14
+        written = set(exact.newest(window + 1))
+        scored = full.scored(window)
+        return [k for k, _ in sorted(scored, key=lambda c: (c[0] not in written, c[1], -c[0]))]
+    first = sorted(exact.scored(window), key=lambda c: (c[1], -c[0]))
+    keys = [k for k, _ in first]
+    if len(keys) >= needed:
+        return keys
+    seen = set(keys)
+    rest = sorted((c for c in full.scored(window) if c[0] not in seen), key=lambda c: (c[1], -c[0]))
+    return keys + [k for k, _ in rest]
+
+
 def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult:
     """Search the archive; see the module docstring for what bounds each step."""
-    match = _match_expression(query)
+    match = _filtered(build_match_query(query.q), query)
     if match == MATCH_NOTHING:
         return SearchResult(hits=(), count=0, exact=True, ranked_all=True)
     low, high = _key_range(query)
-    where = f"[{FTS_TABLE}] MATCH :m AND rowid BETWEEN :low AND :high"
-    args: dict[str, Any] = {"m": match, "low": low, "high": high}
-    rank = rank_expression()
-    # The newest WINDOW + 1 matches with their scores, computed inside FTS5 only for them.
-    candidates = db.execute(
-        f"SELECT rowid, {rank.replace(' = 0,', ' = 0 AS exact_miss,')} AS score "
-        f"FROM [{FTS_TABLE}] WHERE {where} ORDER BY rowid DESC LIMIT {WINDOW + 1}",
-        args,
-    ).fetchall()
-    ranked_all = len(candidates) <= WINDOW
+    full = _Index(db, match, low, high)
+    candidates = full.newest(WINDOW + 1)
+    truncated = len(candidates) > WINDOW
     candidates = candidates[:WINDOW]
-    count, exact = len(candidates), ranked_all
-    if query.exact_count and not ranked_all:
-        count = db.execute(f"SELECT count(*) FROM [{FTS_TABLE}] WHERE {where}", args).fetchone()[0]
-        exact = True
+    count, exact_count = len(candidates), not truncated
+    if query.exact_count and truncated:
+        count, exact_count = full.count(), True
     next_after = None
     if query.order == "newest":
-        after = query.after if query.after is not None else high + 1
-        page_keys = [c[0] for c in candidates if c[0] < after][: query.per_page + 1]
-        if len(page_keys) <= query.per_page and not ranked_all:
-            page_keys = _walk(db, args, after, query.per_page + 1)  # beyond the window
+        page_keys = [k for k in candidates if query.after is None or k < query.after]
+        if len(page_keys) <= query.per_page and truncated:
+            page_keys = full.newest(query.per_page + 1, before=query.after)  # past the window
+        page_keys = page_keys[: query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
         next_after = page_keys[-1] if has_next else None
     else:
-        ordered = sorted(candidates, key=lambda c: (c[1], c[2], -c[0]))
         start = (query.page - 1) * query.per_page
-        page_keys = [c[0] for c in ordered[start : start + query.per_page + 1]]
+        written = _Index(
+            db, _filtered(build_match_query(query.q, exact_only=True), query), low, high
+        )
+        ranked = _ranked(full, written, truncated=truncated, needed=start + query.per_page + 1)
+        page_keys = ranked[start : start + query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
-    hits = _hits(db, match, page_keys)
-    facets = _facets(db, [c[0] for c in candidates]) if query.facets else ()
     return SearchResult(
-        hits=hits,
+        hits=_hits(db, query.q, page_keys),
         count=count,
-        exact=exact,
-        ranked_all=ranked_all,
-        facets=facets,
+        exact=exact_count,
+        ranked_all=not truncated,
+        facets=_facets(db, candidates) if query.facets else (),
         next_after=next_after,
         has_next=has_next,
     )
 
 
-def _walk(db: sqlite_utils.Database, args: dict[str, Any], after: int, limit: int) -> list[int]:
-    """Keys of the next ``limit`` matches older than ``after``: an index walk in FTS5."""
-    rows = db.execute(
-        f"SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH :m "
-        f"AND rowid BETWEEN :low AND :high AND rowid < :after ORDER BY rowid DESC LIMIT {limit}",
-        {**args, "after": after},
-    )
-    return [row[0] for row in rows]
-
-
-def _hits(db: sqlite_utils.Database, match: str, keys: list[int]) -> tuple[SearchHit, ...]:
+def _hits(db: sqlite_utils.Database, q: str, keys: list[int]) -> tuple[SearchHit, ...]:
     if not keys:
         return ()
-    marks = ",".join("?" * len(keys))
     rows = db.execute(
-        f"SELECT [{FTS_TABLE}].rowid, r.id, r.title, coalesce(s.name, r.source), r.source, r.kind, "
-        f"r.published, r.url, {SNIPPET}, r.removed_at, "
-        f"r.first_seen, r.lead "
-        f"FROM [{FTS_TABLE}] JOIN releases r ON r.{KEY_COLUMN} = [{FTS_TABLE}].rowid "
-        f"LEFT JOIN sources s ON s.id = r.source "
-        f"WHERE [{FTS_TABLE}] MATCH ? AND [{FTS_TABLE}].rowid IN ({marks})",
-        [match, *keys],
+        f"SELECT r.{KEY_COLUMN}, r.id, r.title, coalesce(s.name, r.source), r.source, r.kind, "
+        "r.published, r.url, r.lead, r.body, r.removed_at, r.first_seen "
+        "FROM releases r LEFT JOIN sources s ON s.id = r.source "
+        f"WHERE r.{KEY_COLUMN} IN ({','.join('?' * len(keys))})",
+        keys,
     ).fetchall()
     by_key = {
         row[0]: SearchHit(
@@ -217,10 +248,10 @@ def _hits(db: sqlite_utils.Database, match: str, keys: list[int]) -> tuple[Searc
             kind=row[5],
             published=row[6],
             url=row[7],
-            excerpt=row[8] or "",
-            removed_at=row[9],
-            first_seen=row[10],
-            lead=row[11],
+            lead=row[8],
+            excerpt=make_excerpt(row[9] or row[8] or "", q),
+            removed_at=row[10],
+            first_seen=row[11],
         )
         for row in rows
     }

@@ -101,19 +101,20 @@ def _quote(tokens: tuple[str, ...] | list[str]) -> str:
     return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
-def _render_term(term: Term) -> str:
+def _render_term(term: Term) -> tuple[str, str]:
+    """The term as FTS5: (as written or stemmed, as written only)."""
     exact = "{" + " ".join(EXACT_COLUMNS) + "} : " + _quote(term.tokens)
     if not term.prefix:
         shadow = [stem_word(t) for t in term.tokens]
-        return f"({exact} OR stems : {_quote(shadow)})"
+        return f"({exact} OR stems : {_quote(shadow)})", exact
     # A prefix is matched on one side only: each side alone costs as much as
     # an ordinary word matching hundreds of thousands of releases.
     if any(not ch.isascii() for ch in term.tokens[-1]):
         # Typed with å/ä/ö: those letters count, "försk*" is not "forskning".
-        return f"{exact} *"
+        return f"{exact} *", f"{exact} *"
     # Typed in ASCII: stems, so "skola*" finds skolor and "forsk*" finds förskola.
     shadow = [stem_word(t) for t in term.tokens]
-    return f"stems : {_quote(shadow)} *"
+    return f"stems : {_quote(shadow)} *", f"{exact} *"
 
 
 # An operand on the output stack: rendered text and the operator joining its
@@ -154,7 +155,7 @@ def _parse(items: list[Item]) -> str | None:
             if not expect_operand:
                 push_op("AND")  # two operands side by side: both
             assert isinstance(value, Term)
-            output.append((_render_term(value), None))
+            output.append((_render_term(value)[0], None))
             expect_operand = False
         elif kind == "(":
             if depth == MAX_QUERY_DEPTH:
@@ -207,16 +208,25 @@ def _parse(items: list[Item]) -> str | None:
     return output[0][0] if output else None
 
 
-def build_match_query(q: str | None) -> str:
+def build_match_query(q: str | None, *, exact_only: bool = False) -> str:
     """Translate a user's query into an FTS5 MATCH expression for ``releases_fts``.
 
     Never raises and never returns an expression FTS5 rejects; a query with no
-    words in it returns an expression that matches nothing.
+    words in it returns an expression that matches nothing. ``exact_only``:
+    the matches where some word occurs as written (not only as a stem), the
+    first tier of the ranking.
     """
     if not q or not isinstance(q, str):
         return MATCH_NOTHING
     items, _ = _lex(q)
-    return _parse(items) or MATCH_NOTHING
+    parsed = _parse(items)
+    if parsed is None:
+        return MATCH_NOTHING
+    if not exact_only:
+        return parsed
+    # Some word as written (in title, lead or body): the ranking's first tier.
+    exact = list(dict.fromkeys(_render_term(t)[1] for t in query_terms(q)))
+    return f"({parsed}) AND ({' OR '.join(exact)})" if exact else MATCH_NOTHING
 
 
 def query_truncated(q: str | None) -> bool:
