@@ -11,6 +11,7 @@ Parameters: ``scraper.serve.search_params``. The search itself is
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
@@ -28,7 +29,7 @@ from .search_params import PER_PAGE, Directory, PageParams, read_params
 __all__ = ["did_you_mean", "routes"]
 
 ATOM_ENTRIES = 50
-_SUGGEST_SCAN = 4000  # vocabulary terms read at most per suggestion
+_SUGGEST_SCAN = 1000  # vocabulary terms read at most per suggestion
 
 
 def _archive(datasette: Any) -> str | None:
@@ -37,19 +38,28 @@ def _archive(datasette: Any) -> str | None:
     return names[0] if names else None
 
 
-def _directory(conn: Any) -> Directory:
+#: Seconds a database's directory (names, counties, kinds) is kept between requests.
+DIRECTORY_TTL = 60.0
+_directories: dict[str, tuple[float, Directory]] = {}
+# The kinds by a loose index scan: one index probe per kind, not one per release.
+_KINDS_SQL = """WITH RECURSIVE k(kind) AS (
+  SELECT min(kind) FROM releases WHERE kind > ''
+  UNION ALL SELECT (SELECT min(kind) FROM releases WHERE kind > k.kind) FROM k
+  WHERE k.kind IS NOT NULL)
+SELECT kind FROM k WHERE kind IS NOT NULL"""
+
+
+def _directory(conn: Any, name: str) -> Directory:
+    cached = _directories.get(name)
+    if cached is not None and time.monotonic() - cached[0] < DIRECTORY_TTL:
+        return cached[1]
     rows = conn.execute(
         "SELECT s.id, s.name, o.id, o.name, o.county, o.county_code FROM sources s "
         "LEFT JOIN organisations o ON o.id = s.organisation"
     ).fetchall()
-    kinds = [
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT kind FROM releases INDEXED BY idx_releases_kind "
-            "WHERE kind IS NOT NULL AND kind != ''"
-        )
-    ]
-    return Directory.from_rows(rows, kinds)
+    directory = Directory.from_rows(rows, [r[0] for r in conn.execute(_KINDS_SQL)])
+    _directories[name] = (time.monotonic(), directory)
+    return directory
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -70,8 +80,8 @@ def _distance(a: str, b: str, limit: int) -> int:
 def did_you_mean(conn: Any, q: str) -> str | None:
     """The query with each word the index does not know replaced by the nearest it knows.
 
-    Reads the FTS5 vocabulary (``releases_fts_vocab``) from the word's first
-    three letters on, at most a few thousand terms: bounded work.
+    Reads the FTS5 vocabulary (``releases_fts_vocab``): the terms that begin
+    with the first half of the word, at most ``_SUGGEST_SCAN`` of them.
     """
     changed = False
     words = []
@@ -86,9 +96,12 @@ def did_you_mean(conn: Any, q: str) -> str | None:
             continue
         best: tuple[int, int, str] | None = None
         limit = 1 if len(word) < 7 else 2
+        # Candidates share the first half of the word (at least 3 letters): a
+        # narrow stretch of the vocabulary, read with its document counts.
+        start = max(3, len(word) // 2)
         rows = conn.execute(
             f"SELECT term, doc FROM [{VOCAB_TABLE}] WHERE term >= ? AND term < ? LIMIT ?",
-            [word[:3], word[:3] + "\U0010ffff", _SUGGEST_SCAN],
+            [word[:start], word[:start] + "\U0010ffff", _SUGGEST_SCAN],
         )
         for candidate, docs in rows:
             if not candidate.isalpha() or candidate == word:
@@ -153,7 +166,7 @@ async def _search(datasette: Any, request: Any, *, feed: bool = False) -> dict[s
     db = datasette.get_database(name)
 
     def work(conn: Any) -> dict[str, Any]:
-        directory = _directory(conn)
+        directory = _directory(conn, db.path or name)
         params = read_params(request.args, directory)
         context: dict[str, Any] = {"params": params, "directory": directory}
         if params.q and query_truncated(params.q):

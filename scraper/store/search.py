@@ -242,6 +242,8 @@ def ensure_search_index(db: sqlite_utils.Database) -> None:
         for sql in _trigger_sql():
             db.execute(sql)
         db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('rebuild')")
+        # One segment instead of many: faster queries from the first search on.
+        db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('optimize')")
 
 
 def _move_stems(db: sqlite_utils.Database) -> None:
