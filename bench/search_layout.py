@@ -131,14 +131,18 @@ async def run(path: Path, per_kind: int, seed: int) -> None:
     print(f"  opened (migrated if needed) in {time.perf_counter() - started:.1f} s")
     conn = sqlite3.connect(path)
     queries = pick_queries(conn, per_kind, seed)
-    size = {
-        name: n
-        for name, n in conn.execute(
-            "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'releases_fts%' "
-            "OR name = 'release_stems' OR name LIKE 'sqlite_autoindex_release_stems%' "
-            "GROUP BY name"
-        )
-    } if _has_dbstat(conn) else {}
+    size = (
+        {
+            name: n
+            for name, n in conn.execute(
+                "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'releases_fts%' "
+                "OR name = 'release_stems' OR name LIKE 'sqlite_autoindex_release_stems%' "
+                "GROUP BY name"
+            )
+        }
+        if _has_dbstat(conn)
+        else {}
+    )
     releases = conn.execute("SELECT count(*) FROM releases").fetchone()[0]
     if size:
         fts = sum(v for k, v in size.items() if k.startswith("releases_fts"))
@@ -173,9 +177,7 @@ async def run(path: Path, per_kind: int, seed: int) -> None:
     for q in common:
         first = find_releases(db, SearchQuery(q=q, order="newest", facets=False))
         if first.next_after:
-            extra["page 2 (newest)"].append(
-                f"/?q={_q(q)}&ordning=nyast&efter={first.next_after}"
-            )
+            extra["page 2 (newest)"].append(f"/?q={_q(q)}&ordning=nyast&efter={first.next_after}")
     print()
     for kind, urls in extra.items():
         print(f"{kind:<24} {_stats(await time_urls(ds, urls)):>10}")
