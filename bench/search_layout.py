@@ -113,8 +113,8 @@ def overlap(db: sqlite_utils.Database, queries: list[str]) -> float:
         full = [
             row[0]
             for row in db.execute(
-                "SELECT r.id FROM releases_fts JOIN releases r ON r.search_key = releases_fts.rowid "
-                "WHERE releases_fts MATCH ? ORDER BY bm25(releases_fts, 10, 4, 1, 0, 0) = 0, "
+                "SELECT r.id FROM releases_fts "
+                "JOIN releases r ON r.search_key = releases_fts.rowid WHERE releases_fts MATCH ? ORDER BY bm25(releases_fts, 10, 4, 1, 0, 0) = 0, "
                 "bm25(releases_fts, 10, 4, 1, 0.5, 0), r.published DESC LIMIT 20",
                 [build_match_query(q)],
             )
