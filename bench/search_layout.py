@@ -106,6 +106,14 @@ async def time_urls(ds, urls: list[str]) -> list[float]:  # type: ignore[no-unty
     return out
 
 
+# The ranking before issue 14: every match, bm25 over all of them.
+OLD_RANKING = (
+    "SELECT r.id FROM releases_fts JOIN releases r ON r.search_key = releases_fts.rowid "
+    "WHERE releases_fts MATCH ? ORDER BY bm25(releases_fts, 10, 4, 1, 0, 0) = 0, "
+    "bm25(releases_fts, 10, 4, 1, 0.5, 0), r.published DESC LIMIT 20"
+)
+
+
 def overlap(db: sqlite_utils.Database, queries: list[str]) -> float:
     """Mean share of the first 20 results the full bm25 ranking also has in its first 20."""
     shares = []
@@ -113,9 +121,7 @@ def overlap(db: sqlite_utils.Database, queries: list[str]) -> float:
         full = [
             row[0]
             for row in db.execute(
-                "SELECT r.id FROM releases_fts "
-                "JOIN releases r ON r.search_key = releases_fts.rowid WHERE releases_fts MATCH ? ORDER BY bm25(releases_fts, 10, 4, 1, 0, 0) = 0, "
-                "bm25(releases_fts, 10, 4, 1, 0.5, 0), r.published DESC LIMIT 20",
+                OLD_RANKING,
                 [build_match_query(q)],
             )
         ]
