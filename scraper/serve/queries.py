@@ -54,10 +54,11 @@ SEARCH_SQL = f"""with written as (
 ), kept as (
   select c.key, c.key not in (select key from written) as exact_miss, c.score
   from candidates c
-    join releases r on r.search_key = c.key
-    join sources s on s.id = r.source
-    left join organisations o on o.id = s.organisation
-  where (:county = '' or o.county = :county or o.county_code = :county)
+  where :county = '' or exists (
+    select 1 from releases r
+      join sources s on s.id = r.source
+      join organisations o on o.id = s.organisation
+    where r.search_key = c.key and (o.county = :county or o.county_code = :county))
   order by exact_miss, c.score, c.key desc
   limit 200
 )
