@@ -227,3 +227,13 @@ def test_relevance_order_is_the_full_ranking_below_the_window(db, archive) -> No
     ]
     assert ranked == full
     assert keys(archive, ranked).index("far") > keys(archive, ranked).index("seed")
+
+
+async def test_a_plain_table_search_goes_to_the_search_page(ds) -> None:
+    moved = await ds.client.get("/archive/releases?_search=skolor&_sort_desc=published")
+    assert moved.status_code == 302 and moved.headers["location"] == "/?q=skolor"
+    # With column filters, or as data, it stays Datasette's table search.
+    filtered = await ds.client.get("/archive/releases?_search=skolor&source=ekby")
+    assert filtered.status_code == 200
+    data = await ds.client.get("/archive/releases.json?_search=skolor&_shape=objects")
+    assert data.status_code == 200 and len(data.json()["rows"]) == 3
