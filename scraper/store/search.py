@@ -263,8 +263,10 @@ def _move_stems(db: sqlite_utils.Database) -> None:
 def _index_missing(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
     done = 0
     while True:
+        # As bytes: text written by hand may not be valid UTF-8 (it is read with replacements).
         rows = db.execute(
-            "SELECT id, source, kind, title, lead, body FROM releases "
+            "SELECT id, source, kind, CAST(title AS BLOB), CAST(lead AS BLOB), "
+            "CAST(body AS BLOB) FROM releases "
             f"WHERE id NOT IN (SELECT release_id FROM [{STEMS_TABLE}]) LIMIT ?",
             [batch],
         ).fetchall()
@@ -273,11 +275,19 @@ def _index_missing(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
         db.conn.executemany(
             f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)",
             [
-                (i, stem_document(t or "", lead, b or ""), release_tags(source, kind))
+                (
+                    i,
+                    stem_document(_text(t), _text(lead) or None, _text(b)),
+                    release_tags(source, kind),
+                )
                 for i, source, kind, t, lead, b in rows
             ],
         )
         done += len(rows)
+
+
+def _text(value: bytes | None) -> str:
+    return value.decode("utf-8", "replace") if value else ""
 
 
 def fill_missing_stems(db: sqlite_utils.Database) -> int:
