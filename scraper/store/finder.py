@@ -193,6 +193,19 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         return SearchResult(hits=(), count=0, exact=True, ranked_all=True)
     low, high = _key_range(query)
     full = _Index(db, match, low, high)
+    if query.order == "newest" and not query.facets and not query.exact_count:
+        # A feed: the page alone, an index walk (no count, no facets).
+        keys = full.newest(query.per_page + 1, before=query.after)
+        more = len(keys) > query.per_page
+        keys = keys[: query.per_page]
+        return SearchResult(
+            hits=_hits(db, query.q, keys),
+            count=len(keys),
+            exact=not more,
+            ranked_all=not more,
+            next_after=keys[-1] if more else None,
+            has_next=more,
+        )
     candidates = full.newest(WINDOW + 1)
     truncated = len(candidates) > WINDOW
     candidates = candidates[:WINDOW]
