@@ -169,8 +169,8 @@ def atom_time(value: str | None, fallback: str | None) -> str | None:
     return None
 
 
-def _safe_match(q: str | None, source: str | None = None, exact_only: Any = 0) -> str:
-    match = build_match_query(q if isinstance(q, str) else None, exact_only=bool(exact_only))
+def _safe_match(q: str | None, source: str | None = None) -> str:
+    match = build_match_query(q if isinstance(q, str) else None)
     if source and isinstance(source, str) and match != MATCH_NOTHING:
         tag = source_tag(source)
         return f"({match}) AND tags : {tag}" if tag else MATCH_NOTHING
@@ -205,7 +205,6 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
         return
     conn.create_function("swedish_match", 1, _safe_match, deterministic=True)
     conn.create_function("swedish_match", 2, _safe_match, deterministic=True)
-    conn.create_function("swedish_match", 3, _safe_match, deterministic=True)
     conn.create_function("search_excerpt", 2, _excerpt, deterministic=True)
     conn.create_function("escape_fts", 1, _safe_match, deterministic=True)
     conn.create_function("search_key_from", 1, _key_bound(False), deterministic=True)

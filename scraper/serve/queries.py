@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 
+_EXACT_MISS = "bm25(releases_fts, " + ", ".join(map(str, RANK_WEIGHTS[:3])) + ", 0.0, 0.0) = 0"
 _SCORE = "bm25(releases_fts, " + ", ".join(map(str, RANK_WEIGHTS)) + ")"
 
 # Columns every feed query returns for the Atom renderer (see scraper.serve.plugin).
@@ -37,29 +38,22 @@ _ATOM_COLUMNS = """
 #: FTS5, municipality and dates filtered inside it) ranked by bm25 computed there,
 #: those with some word as written first; releases read for the 200 best only,
 #: excerpts made for those only (``search_excerpt``, in Python).
-SEARCH_SQL = f"""with written as (
-  select rowid as key
-  from releases_fts
-  where releases_fts match swedish_match(:q, :source, 1)
-    and rowid between search_key_from(:from) and search_key_to(:to)
-  order by rowid desc
-  limit {WINDOW}
-), candidates as (
-  select rowid as key, {_SCORE} as score
+SEARCH_SQL = f"""with candidates as (
+  select rowid as key, {_EXACT_MISS} as exact_miss, {_SCORE} as score
   from releases_fts
   where releases_fts match swedish_match(:q, :source)
     and rowid between search_key_from(:from) and search_key_to(:to)
   order by rowid desc
   limit {WINDOW}
 ), kept as (
-  select c.key, c.key not in (select key from written) as exact_miss, c.score
+  select c.key, c.exact_miss, c.score
   from candidates c
   where :county = '' or exists (
     select 1 from releases r
       join sources s on s.id = r.source
       join organisations o on o.id = s.organisation
     where r.search_key = c.key and (o.county = :county or o.county_code = :county))
-  order by exact_miss, c.score, c.key desc
+  order by c.exact_miss, c.score, c.key desc
   limit 200
 )
 select

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import sqlite_utils
 from markupsafe import Markup, escape
 
-from scraper.store.finder import WINDOW, SearchQuery, SearchResult, find_releases
+from scraper.store.finder import FACET_WINDOW, WINDOW, SearchQuery, SearchResult, find_releases
 from scraper.store.query_language import MAX_QUERY_WORDS, query_terms, query_truncated
 from scraper.store.search import VOCAB_TABLE
 
@@ -251,6 +251,7 @@ async def search_page(datasette: Any, request: Any) -> Any:
         "kinds": context["directory"].kinds,
         "archive": _archive(datasette),
         "window": result.count if result is not None else WINDOW,
+        "facet_window": FACET_WINDOW,
     }
     html = await datasette.render_template("scraper_search.html", page_context, request=request)
     return Response.html(html)

@@ -11,7 +11,7 @@
     ordning   relevans (default) or nyast
     sida      page of the relevance order (1, 2, ...)
     efter     for ordning=nyast: continue after this result key (the "Nästa" link)
-    antal     "exakt": count every match (otherwise "fler än 5 000")
+    antal     "exakt": count every match (otherwise "fler än 2 000")
 
 ``source``, ``from`` and ``to`` (the canned query's names) are read too.
 """
@@ -30,7 +30,7 @@ __all__ = ["Directory", "PageParams", "parse_day", "read_params"]
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 ORDERS = {"relevans": "relevance", "nyast": "newest"}
 PER_PAGE = 20
-MAX_PAGE = 250  # WINDOW / PER_PAGE: the relevance order ranks at most WINDOW matches
+MAX_PAGE = 100  # WINDOW / PER_PAGE: the relevance order ranks at most WINDOW matches
 
 
 def parse_day(text: str, *, end: bool) -> str:

@@ -12,15 +12,17 @@ is bounded:
 - **Relevance** (the default order): releases where some word occurs as
   written first, then those matched through a stem only; bm25 within each
   tier. A query with at most ``WINDOW`` matches is ranked whole, as before
-  issue 14. A commoner one ranks the ``WINDOW`` newest releases that have a
-  word as written (then, when a page needs more, the ``WINDOW`` newest
-  matches): the best of the recent ones. bm25 is computed inside FTS5 for
-  those rows only; releases are read for the page's rows only.
+  issue 14. A commoner one ranks its ``WINDOW`` newest matches: the best of
+  the recent ones; for one word, the ``WINDOW`` newest releases that have it
+  as written come first (a stem may match far more often than the word). bm25
+  is computed inside FTS5 for those rows only; releases are read for the
+  page's rows only.
 - **Newest first**: keyset paging on the rowid (``after``): page 100 costs
   what page 1 does.
 - **Count**: exact up to ``WINDOW``, else "more than"; the exact count is
   computed only when asked (``exact_count``).
-- **Facets** (municipality, county, kind, year): over the candidates.
+- **Facets** (municipality, county, kind, year): over the ``FACET_WINDOW``
+  newest matches.
 - **Excerpts**: only for the rows shown, in Python (``scraper.store.excerpts``).
 """
 
@@ -32,7 +34,7 @@ from typing import Any
 import sqlite_utils
 
 from .excerpts import make_excerpt
-from .query_language import MATCH_NOTHING, build_match_query
+from .query_language import MATCH_NOTHING, build_match_query, written_match
 from .search import (
     FTS_TABLE,
     KEY_COLUMN,
@@ -43,10 +45,20 @@ from .search import (
     sources_tags,
 )
 
-__all__ = ["WINDOW", "Facet", "SearchHit", "SearchQuery", "SearchResult", "find_releases"]
+__all__ = [
+    "FACET_WINDOW",
+    "WINDOW",
+    "Facet",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResult",
+    "find_releases",
+]
 
-#: Candidates a query ranks and facets at most (the newest matches).
-WINDOW = 5000
+#: Candidates a query counts and ranks at most (the newest matches).
+WINDOW = 2000
+#: Candidates the facets count at most (the newest matches).
+FACET_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -152,11 +164,13 @@ class _Index:
         )
         return [row[0] for row in rows]
 
-    def scored(self, limit: int) -> list[tuple[int, float]]:
-        """(key, bm25) of the newest ``limit`` matches; bm25 computed for those only."""
+    def scored(self, limit: int) -> list[tuple[int, bool, float]]:
+        """(key, no word as written, bm25) of the newest ``limit`` matches (computed for those)."""
+        exact = ", ".join(str(w) for w in RANK_WEIGHTS[:3])
         weights = ", ".join(str(w) for w in RANK_WEIGHTS)
         return self.db.execute(
-            f"SELECT rowid, bm25([{FTS_TABLE}], {weights}) FROM [{FTS_TABLE}] "
+            f"SELECT rowid, bm25([{FTS_TABLE}], {exact}, 0, 0) = 0, "
+            f"bm25([{FTS_TABLE}], {weights}) FROM [{FTS_TABLE}] "
             f"WHERE [{FTS_TABLE}] MATCH ? AND rowid BETWEEN ? AND ? "
             f"ORDER BY rowid DESC LIMIT {limit}",
             [self.match, self.low, self.high],
@@ -170,20 +184,22 @@ class _Index:
         ).fetchone()[0]
 
 
-def _ranked(full: _Index, exact: _Index, *, truncated: bool, needed: int) -> list[int]:
+def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
+    return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
+
+
+def _ranked(full: _Index, written: _Index | None, *, truncated: bool, needed: int) -> list[int]:
     """Keys in relevance order: some word as written first, then bm25, then newest."""
-    window = WINDOW
-    if not truncated:  # every match: the whole ranking, as before issue 14
-        written = set(exact.newest(window + 1))
-        scored = full.scored(window)
-        return [k for k, _ in sorted(scored, key=lambda c: (c[0] not in written, c[1], -c[0]))]
-    first = sorted(exact.scored(window), key=lambda c: (c[1], -c[0]))
-    keys = [k for k, _ in first]
+    if not truncated or written is None:
+        # Every match (as before issue 14), or the newest WINDOW of a common query.
+        return _order(full.scored(WINDOW))
+    # One common word: the newest releases that have it as written come first, even
+    # those older than the newest WINDOW matches (stems may match far more often).
+    keys = _order(written.scored(WINDOW))
     if len(keys) >= needed:
         return keys
     seen = set(keys)
-    rest = sorted((c for c in full.scored(window) if c[0] not in seen), key=lambda c: (c[1], -c[0]))
-    return keys + [k for k, _ in rest]
+    return keys + [k for k in _order(full.scored(WINDOW)) if k not in seen]
 
 
 def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult:
@@ -223,9 +239,8 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         next_after = page_keys[-1] if has_next else None
     else:
         start = (query.page - 1) * query.per_page
-        written = _Index(
-            db, _filtered(build_match_query(query.q, exact_only=True), query), low, high
-        )
+        as_written = written_match(query.q)
+        written = _Index(db, _filtered(as_written, query), low, high) if as_written else None
         ranked = _ranked(full, written, truncated=truncated, needed=start + query.per_page + 1)
         page_keys = ranked[start : start + query.per_page + 1]
         has_next = len(page_keys) > query.per_page
@@ -235,7 +250,7 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         count=count,
         exact=exact_count,
         ranked_all=not truncated,
-        facets=_facets(db, candidates) if query.facets else (),
+        facets=_facets(db, candidates[:FACET_WINDOW]) if query.facets else (),
         next_after=next_after,
         has_next=has_next,
     )

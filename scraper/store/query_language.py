@@ -28,6 +28,7 @@ __all__ = [
     "MAX_QUERY_DEPTH",
     "MAX_QUERY_WORDS",
     "build_match_query",
+    "written_match",
     "query_terms",
     "query_truncated",
 ]
@@ -208,25 +209,32 @@ def _parse(items: list[Item]) -> str | None:
     return output[0][0] if output else None
 
 
-def build_match_query(q: str | None, *, exact_only: bool = False) -> str:
+def build_match_query(q: str | None) -> str:
     """Translate a user's query into an FTS5 MATCH expression for ``releases_fts``.
 
     Never raises and never returns an expression FTS5 rejects; a query with no
-    words in it returns an expression that matches nothing. ``exact_only``:
-    the matches where some word occurs as written (not only as a stem), the
-    first tier of the ranking.
+    words in it returns an expression that matches nothing.
     """
     if not q or not isinstance(q, str):
         return MATCH_NOTHING
     items, _ = _lex(q)
-    parsed = _parse(items)
-    if parsed is None:
-        return MATCH_NOTHING
-    if not exact_only:
-        return parsed
-    # Some word as written (in title, lead or body): the ranking's first tier.
-    exact = list(dict.fromkeys(_render_term(t)[1] for t in query_terms(q)))
-    return f"({parsed}) AND ({' OR '.join(exact)})" if exact else MATCH_NOTHING
+    return _parse(items) or MATCH_NOTHING
+
+
+def written_match(q: str | None) -> str | None:
+    """For a query of one word or phrase: the MATCH of it as written (no stems), else None.
+
+    The first tier of the ranking, looked up on its own for a common word
+    (``scraper.store.finder``).
+    """
+    if not q or not isinstance(q, str):
+        return None
+    items, _ = _lex(q)
+    if len(items) != 1 or items[0][0] != "term":
+        return None
+    term = items[0][1]
+    assert isinstance(term, Term)
+    return _render_term(term)[1]
 
 
 def query_truncated(q: str | None) -> bool:
