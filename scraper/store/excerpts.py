@@ -29,8 +29,14 @@ def _matcher(terms: list[Term]):  # type: ignore[no-untyped-def]
     stems = {stem_word(t) for t in exact}
     prefixes = [(term.tokens[-1], stem_word(term.tokens[-1])) for term in terms if term.prefix]
 
+    # A word can only match when its first letters (folded) are those of a term:
+    # most words of a text are turned away by that before they are stemmed.
+    heads = {fold(x)[:3] for x in (*exact, *stems, *(p for pair in prefixes for p in pair))}
+
     def matches(word: str) -> bool:
         lower = word.lower()
+        if fold(lower)[:3] not in heads:
+            return False
         if lower in exact or stem_word(lower) in stems:
             return True
         return any(lower.startswith(p) or fold(lower).startswith(s) for p, s in prefixes)
