@@ -20,7 +20,11 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
 - ``register_routes``: the search page at ``/``, ``/sok.atom`` and ``/sok.json``
-  (``scraper.serve.search_page``).
+  (``scraper.serve.search_page``); archived images and attachments and the
+  stored raw pages, served safely (``scraper.serve.archived``).
+- ``get_metadata``, ``prepare_jinja2_environment``: a plain ``datasette
+  archive.db`` gets the metadata, canned queries and templates that
+  ``scraper serve`` passes in (``scraper.serve.plain``).
 - From ``scraper.serve.safety``: query limits and the SQL authorizer, security
   headers and spreadsheet-safe CSV, ``/-/databases`` without directories.
 """
@@ -41,6 +45,8 @@ from markupsafe import Markup, escape
 from scraper.store.excerpts import make_excerpt
 from scraper.store.query_language import MATCH_NOTHING
 from scraper.store.search import build_match_query, day_key, source_tag
+
+from . import archived, plain
 
 # Hook implementations of the public face (limits, headers, safe CSV): imported
 # so that they register with this plugin.
@@ -380,14 +386,6 @@ def register_output_renderer(datasette: Any) -> dict[str, Any]:
 # Pages
 
 
-@hookimpl
-def register_routes(datasette: Any) -> list[tuple[str, Any]]:
-    # The search page is the front door: "/" (plugin routes come before Datasette's own).
-    from .search_page import routes
-
-    return routes()
-
-
 STATIC_MOUNT = "scraper-static"
 
 
@@ -534,6 +532,35 @@ def extra_template_vars(
         except (KeyError, ValueError):
             return {}
         document = await _fetch_release(datasette, database, release_id)
-        return {"scraper_release": document} if document else {}
+        if not document:
+            return {}
+        media = await archived.release_media_urls(datasette, database, release_id)
+        return {"scraper_release": document, "scraper_media": media}
 
     return inner
+
+
+# --------------------------------------------------------------------------
+# Archived files and raw pages (scraper.serve.archived)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    # The search page is the front door: "/" (plugin routes come before Datasette's own).
+    from .search_page import routes
+
+    return [*routes(), *archived.ROUTES, plain.STATIC_ROUTE]
+
+
+# --------------------------------------------------------------------------
+# A plain `datasette archive.db` (scraper.serve.plain)
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    return plain.archive_metadata(datasette)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    plain.add_templates(env)

@@ -144,6 +144,10 @@ def _stems_table_sql() -> str:
     )
 
 
+def _day_of(row: str) -> str:
+    return f"substr({row}.published, 1, 10)"
+
+
 def _fts_row(stems: str, tags: str) -> str:
     return f"r.[{KEY_COLUMN}], r.title, r.lead, r.body, {stems}, {tags}"
 
@@ -159,7 +163,12 @@ def _trigger_sql() -> list[str]:
         f"SELECT 'delete', {_fts_row('old.stems', 'old.tags')} "
         f"FROM releases r WHERE r.id = old.release_id;"
     )
-    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in ("title", "lead", "body", "published"))
+    changed = " OR ".join(
+        [
+            *(f"old.{c} IS NOT new.{c}" for c in ("title", "lead", "body")),
+            f"{_day_of('old')} IS NOT {_day_of('new')}",
+        ]
+    )
     unindex = f"DELETE FROM [{STEMS_TABLE}] WHERE release_id = old.id;"
     return [
         f"CREATE TRIGGER [release_stems_ai] AFTER INSERT ON [{STEMS_TABLE}] BEGIN {insert} END",
@@ -167,8 +176,8 @@ def _trigger_sql() -> list[str]:
         f"CREATE TRIGGER [release_stems_au] AFTER UPDATE ON [{STEMS_TABLE}] "
         f"BEGIN {delete} {insert} END",
         # Before the row changes: the index entry is removed with the text it was made from.
-        # Only a change of the indexed text or date does it: the crawler touches
-        # last_seen and friends on every run.
+        # Only a change of the indexed text or of the day (the key) does it: the
+        # crawler touches last_seen and friends on every run.
         f"CREATE TRIGGER [releases_search_bu] BEFORE UPDATE OF title, lead, body, published "
         f"ON releases WHEN {changed} BEGIN {unindex} END",
         f"CREATE TRIGGER [releases_search_bd] BEFORE DELETE ON releases BEGIN {unindex} END",
