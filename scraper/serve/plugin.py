@@ -184,6 +184,10 @@ def _safe_match(q: str | None, source: str | None = None) -> str:
 
 
 def _excerpt(text: Any, q: Any) -> str:
+    # The text comes as bytes (cast to blob): a value that is not valid UTF-8
+    # would otherwise fail the call before it starts.
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
     return make_excerpt(text if isinstance(text, str) else None, q if isinstance(q, str) else None)
 
 

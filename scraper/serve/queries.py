@@ -62,7 +62,7 @@ select
   s.name as municipality,
   r.kind,
   r.title,
-  search_excerpt(coalesce(r.body, r.lead), :q) as excerpt,
+  search_excerpt(cast(coalesce(r.body, r.lead) as blob), :q) as excerpt,
   r.url,
   r.removed_at,{_ATOM_COLUMNS}
 from kept
