@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/search.py --db /work/searchbench/250k.db
     .venv/bin/python bench/search.py --db /work/searchbench/250k.db \\
-        --venv /work/wt-search/.venv --endpoint 'search=/?q={q}' --out 250k.json
+        --venv /work/wt-search/.venv --out 250k.json        # another worktree's code
+    .venv/bin/python bench/search.py --db ... --venv OLD/.venv --old-urls  # before /?q=
     .venv/bin/python bench/search.py --table 250k.json 1m.json   # runs side by side
 
 Build the archive first with ``bench/search_build.py`` (with the venv whose
@@ -51,15 +52,24 @@ TIME_LIMIT_MS = 3000
 
 #: Where our server answers each endpoint. {db} is the database name, other
 #: fields come from the query (q, source, from, to, before, id) and {next} from
-#: page 1's JSON ("next"). The search branch's page at "/": --endpoint 'search=/?q={q}'.
+#: page 1's JSON ("next"). Redirects are followed (the table search box sends a
+#: plain search to the search page). Before issue 14's search page (main up to
+#: a0ecd36): --endpoint 'search=/{db}/search?q={q}' and the rest as OLD_OURS.
 OURS = {
+    "search": "/?q={q}",
+    "filtered": "{search}&kommun={source}&fran={from}&till={to}",
+    "atom": "/sok.atom?q={q}",
+    "table": "/{db}/releases?_search={q}",
+    "page2": "/?q={q}&sida=2",
+    "release": "/{db}/releases/{id}",
+    "count": "/{db}/releases.json?_search={q}&_size=1",
+}
+OLD_OURS = {
+    **OURS,
     "search": "/{db}/search?q={q}",
     "filtered": "{search}&source={source}&from={from}&to={to}",
     "atom": "/{db}/search.atom?q={q}",
-    "table": "/{db}/releases?_search={q}",
     "page2": "/{db}/releases?_search={q}&_next={next}",
-    "release": "/{db}/releases/{id}",
-    "count": "/{db}/releases.json?_search={q}&_size=1",
 }
 _PLAIN_SEARCH = "/{db}/releases?_search={q}&_searchmode=raw"
 PLAIN = {
@@ -131,7 +141,7 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.log = log.open("w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        self.client = httpx.Client(base_url=self.base, timeout=60)
+        self.client = httpx.Client(base_url=self.base, timeout=60, follow_redirects=True)
         self.command, self.log_path = command, log
 
     def wait_ready(self) -> None:
@@ -293,8 +303,11 @@ def main() -> None:
     )
     parser.add_argument("--immutable", action="store_true", help="serve both copies immutable")
     parser.add_argument("--endpoint", action="append", default=[], metavar="NAME=TEMPLATE")
+    parser.add_argument("--old-urls", action="store_true", help="URLs before the search page")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
+    if args.old_urls:
+        OURS.update(OLD_OURS)
     for item in args.endpoint:
         name, _, template = item.partition("=")
         if name not in OURS:
