@@ -35,6 +35,8 @@ from markupsafe import Markup, escape
 from scraper.diff import diff_excerpt, diff_segments
 from scraper.store.search import build_match_query
 
+from . import pages
+
 __all__ = [
     "atom_time",
     "diff_segments",
@@ -307,6 +309,12 @@ def extra_css_urls(database: str | None, datasette: Any) -> list[str]:
     return [datasette.urls.path(f"/{STATIC_MOUNT}/scraper.css")]
 
 
+@hookimpl
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+    # The archive's own pages (scraper.serve.pages): /kommuner, /kommun/<id>, ...
+    return pages.routes()
+
+
 # --------------------------------------------------------------------------
 # Cells
 
@@ -423,15 +431,20 @@ async def _fetch_release(datasette: Any, database: str, release_id: int) -> dict
 def extra_template_vars(
     view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
 ) -> Any:
-    if view_name != "row" or table != "releases" or not is_archive(datasette, database):
-        return {}
+    # scraper_archive tells the archive's databases from others (table.html, database.html).
+    archive = is_archive(datasette, database)
+    if view_name != "row" or table != "releases" or not archive:
+        return {"scraper_archive": archive}
 
     async def inner() -> dict[str, Any]:
         try:
             release_id = int(tilde_decode(request.url_vars["pks"]))
         except (KeyError, ValueError):
-            return {}
+            return {"scraper_archive": True}
         document = await _fetch_release(datasette, database, release_id)
-        return {"scraper_release": document} if document else {}
+        if not document:
+            return {"scraper_archive": True}
+        document = pages.decorate_release(datasette, request, database, document)
+        return {"scraper_archive": True, "scraper_release": document}
 
     return inner
