@@ -83,7 +83,7 @@ def column_chart_svg(chart: Chart, *, width: int = 720, height: int = 260) -> Ma
     """Columns over the labels, series stacked; empty when the chart has nothing."""
     if chart.empty:
         return Markup("")
-    left, right, top, bottom = 44, 8, 10, 42
+    left, right, top, bottom = 44, 24, 10, 42
     legend = len(chart.series) > 1
     if legend:
         top += 22
@@ -94,7 +94,8 @@ def column_chart_svg(chart: Chart, *, width: int = 720, height: int = 260) -> Ma
     slot = plot_w / n
     bar = max(1.0, slot * 0.8)
     parts = [_svg_open(chart, width, height)]
-    for tick in (0.0, top_value / 2, top_value):
+    ticks = (0.0, top_value / 2, top_value) if top_value % 2 == 0 else (0.0, top_value)
+    for tick in ticks:
         y = top + plot_h - plot_h * tick / top_value
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '

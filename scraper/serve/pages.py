@@ -208,6 +208,7 @@ async def _render(
         "database": database,
         "scraper_links": _links(datasette, database),
         "scraper_archive": True,
+        "archive_title": datasette.metadata("title") or "Arkivet",
         **context,
     }
     html = await datasette.render_template(template, context, request=request)
@@ -397,6 +398,7 @@ async def version_page(datasette: Any, request: Any) -> Response:
     context = {
         "release": release,
         "version": version,
+        "replaced_at": found[number]["archived_at"] if number < len(found) else None,
         "versions": [{**v, "href": version_path(release_path, v["number"])} for v in found],
         "release_path": release_path,
         "lead_paragraphs": _paragraphs(version.get("lead")),
