@@ -136,10 +136,15 @@ async def counts_per_year_and_kind(
     )
 
 
-async def years(db: Any) -> list[int]:
-    """The publication years in the archive, newest first."""
+async def years(db: Any, *, county: str = "") -> list[int]:
+    """The years municipalities (of a county) published in, newest first (for ``per_capita``)."""
     rows = await _rows(
-        db, "select distinct year from releases where year is not null order by year desc", []
+        db,
+        "select distinct r.year from releases r join sources s on s.id = r.source "
+        "join organisations o on o.id = s.organisation "
+        "where r.year is not null and o.kind = 'kommun' and o.population > 0 "
+        "and (:county = '' or o.county_code = :county) order by r.year desc",
+        {"county": county},
     )
     return [row["year"] for row in rows]
 

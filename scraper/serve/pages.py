@@ -301,9 +301,7 @@ async def kommun_page(datasette: Any, request: Any) -> Response:
         "exports": exports,
         "search_url": datasette.urls.path("/") + "?" + urlencode({"q": "", "kommun": org["id"]}),
         "feed": _query_url(datasette, database, "organisation", ".atom", organisation=org["id"]),
-        "changes_feed": _query_url(
-            datasette, database, "changes", ".atom", organisation=org["id"]
-        ),
+        "changes_feed": _query_url(datasette, database, "changes", ".atom", organisation=org["id"]),
         "changes": _query_url(datasette, database, "changes", organisation=org["id"]),
         "all_releases": _query_url(datasette, database, "organisation", organisation=org["id"]),
     }
@@ -318,7 +316,7 @@ async def lan_page(datasette: Any, request: Any) -> Response:
         raise NotFound(f"Inget län som heter {request.url_vars['slug']}")
     name = COUNTIES[code]
     rows = _with_links(datasette, await page_data.organisations(db, county=code))
-    years = await page_data.years(db)
+    years = await page_data.years(db, county=code)
     year = _chosen_year(request, years)
     capita = await page_data.per_capita(db, year=year, county=code) if year else []
     context = {
@@ -452,4 +450,3 @@ def routes() -> list[tuple[str, Any]]:
         (r"^/statistik$", statistik_page),
         (r"^/(?P<database>[^/]+)/releases/(?P<id>\d+)/version/(?P<number>\d+)$", version_page),
     ]
-

@@ -325,7 +325,7 @@ def render_cell(
 ) -> Any:
     if not is_archive(datasette, database) or not isinstance(value, str):
         return None
-    if column == "diff" and table in (None, "revisions"):
+    if column in ("diff", "atom_diff") and table in (None, "revisions"):
         return Markup(f'<div class="diff">{render_diff(value, context=DIFF_CONTEXT)}</div>')
     if column == "excerpt" and table is None:
         html = str(escape(value))
