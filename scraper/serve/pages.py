@@ -278,7 +278,13 @@ async def kommun_page(datasette: Any, request: Any) -> Response:
             "csv": datasette.urls.table(database, "releases", format="csv")
             + "?"
             + urlencode(
-                {"source__in": ",".join(source_ids), "year": year, "_stream": "on", "_size": "max"}
+                {
+                    "source__in": ",".join(source_ids),
+                    "year": year,
+                    "_stream": "on",
+                    "_size": "max",
+                    "_dl": "1",
+                }
             ),
         }
         for year, n in sorted(year_counts.items(), reverse=True)

@@ -408,7 +408,7 @@ async def _fetch_release(datasette: Any, database: str, release_id: int) -> dict
         return [dict(r) for r in (await db.execute(sql, [release_id])).rows]
 
     found = await rows(
-        "select r.*, s.name as municipality from releases r "
+        "select r.*, s.name as municipality, s.organisation as organisation_id from releases r "
         "left join sources s on s.id = r.source where r.id = ?"
     )
     if not found:
