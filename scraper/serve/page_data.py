@@ -27,8 +27,27 @@ __all__ = [
     "years",
 ]
 
-#: Every organisation with what the archive holds for it and how well it is covered.
-OVERVIEW_SQL = """select
+#: Every organisation (``{where}``: all, one county or one) with what the archive
+#: holds for it and how well it is covered. Counts come from the releases'
+#: (source, published) index, only for the sources of the organisations asked for.
+OVERVIEW_SQL = """with chosen as (
+  select id from organisations o where {where}
+), per_source as (
+  select r.source, count(*) as releases, max(r.published) as newest from releases r
+  where r.source in (select s.id from sources s where s.organisation in (select id from chosen))
+  group by r.source
+), per_org as (
+  select s.organisation, count(*) as sources, sum(coalesce(p.releases, 0)) as releases,
+    max(p.newest) as newest
+  from sources s left join per_source p on p.source = s.id
+  where s.organisation in (select id from chosen) group by s.organisation
+), listed as (
+  select s.organisation, count(*) as listed,
+    sum(exists(select 1 from release_urls u where u.url = h.url)) as archived
+  from hints h join sources s on s.id = h.source
+  where s.organisation in (select id from chosen) group by s.organisation
+)
+select
   o.id, o.kind, o.name, o.county, o.county_code, o.population, o.homepage, o.domain,
   coalesce(d.status, 'not discovered') as status, d.source_kind, d.platform,
   coalesce(x.sources, 0) as sources, coalesce(x.releases, 0) as releases, x.newest,
@@ -36,22 +55,34 @@ OVERVIEW_SQL = """select
 from organisations o
   left join discoveries d on d.home = (select d2.home from discoveries d2
     where d2.organisation = o.id order by d2.discovered_at desc limit 1)
-  left join (select s.organisation, count(distinct s.id) as sources, count(r.id) as releases,
-      max(r.published) as newest
-    from sources s left join releases r on r.source = s.id group by s.organisation) x
-    on x.organisation = o.id
-  left join (select s.organisation, count(*) as listed,
-      sum(exists(select 1 from release_urls u where u.url = h.url)) as archived
-    from hints h join sources s on s.id = h.source group by s.organisation) h
-    on h.organisation = o.id
-where (:county = '' or o.county_code = :county)
-  and (:id = '' or o.id = :id)
+  left join per_org x on x.organisation = o.id
+  left join listed h on h.organisation = o.id
+where o.id in (select id from chosen)
 order by o.kind, o.name"""
 
-#: Which releases a scope covers: one organisation, one county, or everything.
-_SCOPE = """(:organisation = '' or s.organisation = :organisation)
-  and (:county = '' or s.organisation in
-    (select id from organisations where county_code = :county))"""
+
+def _overview_sql(*, county: str = "", organisation: str = "") -> str:
+    if organisation:
+        return OVERVIEW_SQL.format(where="o.id = :organisation")
+    if county:
+        return OVERVIEW_SQL.format(where="o.county_code = :county")
+    return OVERVIEW_SQL.format(where="1")
+
+
+def _scope_sql(organisation: str = "", county: str = "") -> str:
+    """The condition on ``r`` (releases) for one organisation, one county or everything.
+
+    Written out per case rather than as ``(:x = '' or ...)``, which would keep
+    SQLite from the releases' source index.
+    """
+    if organisation:
+        return "r.source in (select id from sources where organisation = :organisation)"
+    if county:
+        return (
+            "r.source in (select s.id from sources s join organisations o "
+            "on o.id = s.organisation where o.county_code = :county)"
+        )
+    return "1"
 
 
 async def _rows(db: Any, sql: str, params: dict[str, Any] | list[Any]) -> list[dict[str, Any]]:
@@ -59,17 +90,21 @@ async def _rows(db: Any, sql: str, params: dict[str, Any] | list[Any]) -> list[d
 
 
 def _scope(organisation: str = "", county: str = "") -> dict[str, str]:
-    return {"organisation": organisation, "county": county}
+    if organisation:
+        return {"organisation": organisation}
+    return {"county": county} if county else {}
 
 
 async def organisations(db: Any, *, county: str = "") -> list[dict[str, Any]]:
     """Every municipality and region (of one county), with counts and coverage."""
-    return await _rows(db, OVERVIEW_SQL, {"county": county, "id": ""})
+    return await _rows(db, _overview_sql(county=county), {"county": county})
 
 
 async def organisation(db: Any, organisation_id: str) -> dict[str, Any] | None:
     """One organisation with its counts, coverage and latest discovery; None when unknown."""
-    found = await _rows(db, OVERVIEW_SQL, {"county": "", "id": organisation_id})
+    found = await _rows(
+        db, _overview_sql(organisation=organisation_id), {"organisation": organisation_id}
+    )
     if not found:
         return None
     row = found[0]
@@ -104,7 +139,8 @@ async def latest_releases(
         db,
         "select r.id, r.title, r.published, r.kind, r.removed_at, r.changed_at, "
         "s.name as source_name from releases r join sources s on s.id = r.source "
-        f"where {_SCOPE} order by r.published desc, r.id desc limit {int(limit)}",
+        f"where {_scope_sql(organisation, county)} "
+        f"order by r.published desc, r.id desc limit {int(limit)}",
         _scope(organisation, county),
     )
 
@@ -116,7 +152,7 @@ async def counts_per_month(
     rows = await _rows(
         db,
         "select substr(r.published, 1, 7) as month, count(*) as n from releases r "
-        f"join sources s on s.id = r.source where {_SCOPE} and r.published is not null "
+        f"where {_scope_sql(organisation, county)} and r.published is not null "
         "and length(r.published) >= 7 group by month order by month",
         _scope(organisation, county),
     )
@@ -129,9 +165,11 @@ async def counts_per_year_and_kind(
     """Rows of (year, kind, n), oldest year first; kind None when unknown."""
     return await _rows(
         db,
-        "select r.year, r.kind, count(*) as n from releases r "
-        f"join sources s on s.id = r.source where {_SCOPE} and r.year is not null "
-        "group by r.year, r.kind order by r.year, n desc",
+        # Counted per source first: SQLite then reads the (source, year, kind, ...)
+        # index alone, not the table (10x faster across the whole archive).
+        "select year, kind, sum(n) as n from (select r.source, r.year, r.kind, count(*) as n "
+        f"from releases r where {_scope_sql(organisation, county)} and r.year is not null "
+        "group by r.source, r.year, r.kind) group by year, kind order by year, n desc",
         _scope(organisation, county),
     )
 
@@ -140,10 +178,10 @@ async def years(db: Any, *, county: str = "") -> list[int]:
     """The years municipalities (of a county) published in, newest first (for ``per_capita``)."""
     rows = await _rows(
         db,
-        "select distinct r.year from releases r join sources s on s.id = r.source "
-        "join organisations o on o.id = s.organisation "
-        "where r.year is not null and o.kind = 'kommun' and o.population > 0 "
-        "and (:county = '' or o.county_code = :county) order by r.year desc",
+        "select distinct r.year from releases r where r.year is not null and r.source in "
+        "(select s.id from sources s join organisations o on o.id = s.organisation "
+        "where o.kind = 'kommun' and o.population > 0 "
+        "and (:county = '' or o.county_code = :county)) order by r.year desc",
         {"county": county},
     )
     return [row["year"] for row in rows]
