@@ -144,6 +144,13 @@ def _host(url: str | None) -> str:
     return (urlsplit(url).hostname or "") if url else ""
 
 
+def _when(value: str | None) -> str | None:
+    """A UTC timestamp as people read it: ``2026-12-05T03:00:00Z`` -> ``2026-12-05 03:00 UTC``."""
+    if value and len(value) >= 16 and value[10] == "T":
+        return f"{value[:10]} {value[11:16]} UTC"
+    return value
+
+
 def _health(row: dict[str, Any], *, domain: str | None, now: datetime) -> dict[str, Any]:
     """A ``source_status`` row as the municipality page shows it."""
     missing = len(row.get("missing") or [])
@@ -151,7 +158,7 @@ def _health(row: dict[str, Any], *, domain: str | None, now: datetime) -> dict[s
     share = coverage_share(listed, missing)
     quiet = silence(row, now=now)
     if row.get("failing_since"):
-        state, text = "failing", f"misslyckas sedan {row['failing_since']}"
+        state, text = "failing", f"misslyckas sedan {_when(row['failing_since'])}"
     elif quiet is not None and quiet.never:
         state, text = "stale", "inga pressmeddelanden ännu"
     elif quiet is not None:
@@ -175,25 +182,13 @@ def _health(row: dict[str, Any], *, domain: str | None, now: datetime) -> dict[s
         "archived": listed - missing,
         "missing_count": missing,
         "where": "egna webbplatsen" if own else f"extern: {host}" if host else "",
+        "last_success": _when(row.get("last_success")),
+        "last_failure": _when(row.get("last_failure")),
     }
 
 
 # --------------------------------------------------------------------------
 # Links
-
-
-def _links(datasette: Any, database: str) -> dict[str, str]:
-    path = datasette.urls.path
-    return {
-        "search": path("/"),
-        "kommuner": path("/kommuner"),
-        "statistik": path("/statistik"),
-        "database": datasette.urls.database(database),
-        "latest": datasette.urls.query(database, "latest"),
-        "latest_atom": datasette.urls.query(database, "latest") + ".atom",
-        "changes": datasette.urls.query(database, "changes"),
-        "changes_atom": datasette.urls.query(database, "changes") + ".atom",
-    }
 
 
 def _query_url(datasette: Any, database: str, name: str, ext: str = "", **params: Any) -> str:
@@ -206,7 +201,6 @@ async def _render(
 ) -> Response:
     context = {
         "database": database,
-        "scraper_links": _links(datasette, database),
         "scraper_archive": True,
         "archive_title": datasette.metadata("title") or "Arkivet",
         **context,
