@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from front_archive import build_front_archive
@@ -202,3 +203,60 @@ def test_researcher_opens_a_municipality_reads_the_chart_exports_a_year(
         assert {r["year"] for r in rows} == {"2024"}
     finally:
         context.close()
+
+
+def test_journalist_searches_filters_opens_reads_history_and_subscribes(
+    browser, front_site: str
+) -> None:
+    """A journalist searches a Swedish word, narrows it to one municipality, opens the
+    release, reads what changed between its versions, cites one and subscribes to the
+    municipality's change alerts.
+
+    The search runs on the ``search`` canned query (/archive/search), where the
+    municipality is narrowed by its source id.
+    """
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    _local_only(page, front_site)
+    try:
+        page.goto(f"{front_site}/archive/search")
+        page.locator('input[name="q"]').fill("budgeten")
+        page.locator('input[name="q"]').press("Enter")
+        page.wait_for_url("**q=budgeten*")
+        page.locator('input[name="source"]').fill("ekby")
+        page.locator('input[name="source"]').press("Enter")
+        page.wait_for_url("**source=ekby*")
+        results = page.get_by_role("link", name="Budgeten för 2025 är klar")
+        assert results.count() == 1
+        page.screenshot(path=str(SCREENSHOTS / "journalist-search.png"))
+        results.click()
+
+        page.wait_for_selector("h1.release-title")
+        assert page.locator("h1.release-title").inner_text() == "Budgeten för 2025 är klar"
+        history = page.locator(".release-history")
+        assert "Tidigare versioner (2)" in history.inner_text()
+        newest_change = history.locator("details.revision").first
+        assert newest_change.locator(".diff del").inner_text() == "räddningstjänst."
+        assert newest_change.locator(".diff ins").inner_text() == "kollektivtrafik."
+        citation = page.locator(".citation").inner_text()
+        assert "”Budgeten för 2025 är klar”" in citation and "/version/3" in citation
+        page.screenshot(path=str(SCREENSHOTS / "journalist-release.png"), full_page=True)
+
+        feed_link = page.get_by_role("link", name="ändringar (Atom)")
+        feed = page.request.get(front_site + feed_link.get_attribute("href"))
+        assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+        root = ElementTree.fromstring(feed.body())
+        contents = [
+            entry.findtext("{http://www.w3.org/2005/Atom}content") or ""
+            for entry in root.findall("{http://www.w3.org/2005/Atom}entry")
+        ]
+        assert any("<ins>kollektivtrafik.</ins>" in c for c in contents)
+
+        history.locator("summary", has_text="Version 1,").click()
+        history.get_by_role("link", name="Läs och citera version 1").click()
+        page.wait_for_url("**/version/1")
+        assert "Version 1 av 3" in page.locator(".version-banner").inner_text()
+        assert "äldreomsorg och skola." in page.locator(".release-body").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "journalist-version.png"), full_page=True)
+    finally:
+        page.close()
