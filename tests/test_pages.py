@@ -15,9 +15,17 @@ from datasette.app import Datasette
 from front_archive import build_front_archive
 
 from scraper.serve.app import make_datasette
-from scraper.serve.charts import Chart, Series, bar_chart_svg, column_chart_svg, nice_max
+from scraper.serve.charts import (
+    Chart,
+    Series,
+    bar_chart_svg,
+    column_chart_svg,
+    kind_chart,
+    month_chart,
+    nice_max,
+)
 from scraper.serve.cite import Citation, versions
-from scraper.serve.pages import county_slug, kind_chart, month_chart
+from scraper.serve.pages import county_slug
 
 TODAY = date.today()
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -3,10 +3,12 @@
 Takes an archive database; gives a Datasette app (``app``) with the archive's
 titles, descriptions and canned queries (``metadata``), its plugin
 (``plugin``: the Swedish search function, Atom feeds, the release page),
-templates and static files. The plugin is also the ``datasette`` entry point,
+the archive's own pages (``pages``: /kommuner, /kommun/<id>, /lan/<län>,
+/statistik, a release's versions; data from ``page_data``, SVG charts from
+``charts``, citations from ``cite``), templates and static files. The plugin is also the ``datasette`` entry point,
 so a plain ``datasette archive.db`` gets it.
 
-Reads the database through Datasette and the search functions of
-``scraper.store.search``; never imports fetching, discovery, extraction or the
+Reads the database through Datasette, the search functions of
+``scraper.store.search`` and the health report of ``scraper.store``; never imports fetching, discovery, extraction or the
 update run.
 """

@@ -19,11 +19,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import ceil, log10
+from typing import Any
 
 from markupsafe import Markup, escape
 
-__all__ = ["Chart", "Series", "bar_chart_svg", "column_chart_svg", "nice_max"]
+__all__ = [
+    "Chart",
+    "Series",
+    "bar_chart_svg",
+    "capita_chart",
+    "column_chart_svg",
+    "kind_chart",
+    "month_chart",
+    "nice_max",
+]
 
+#: Months shown in a "per month" chart at most (the newest ones).
+MONTHS_SHOWN = 60
+#: Kinds drawn as series of their own; the rest are "Övrigt".
+KINDS_SHOWN = 4
 #: Colours of the series, in order (readable on white, distinct in greyscale).
 PALETTE = ("#1f5f99", "#e08a1e", "#3a9a5b", "#b8406e", "#7b5ea7", "#6b6b6b")
 
@@ -163,3 +177,65 @@ def bar_chart_svg(chart: Chart, *, width: int = 720, row: int = 20) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# --------------------------------------------------------------------------
+# Charts from query rows
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    found = []
+    while f"{year:04d}-{month:02d}" <= last:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def month_chart(counts: list[tuple[str, int]], title: str) -> Chart:
+    """Releases per month, every month between the first and the last (at most the
+    newest ``MONTHS_SHOWN``), months without releases as zero."""
+    valid = [(m, n) for m, n in counts if len(m) == 7 and m[:4].isdigit() and m[5:].isdigit()]
+    if not valid:
+        return Chart(title=title, labels=(), series=(), unit="pressmeddelanden")
+    months = _month_range(valid[0][0], valid[-1][0])[-MONTHS_SHOWN:]
+    by_month = dict(valid)
+    return Chart(
+        title=title,
+        labels=tuple(months),
+        series=(Series("Pressmeddelanden", tuple(by_month.get(m, 0) for m in months)),),
+        unit="pressmeddelanden",
+    )
+
+
+def kind_chart(rows: list[dict[str, Any]], title: str) -> Chart:
+    """Releases per year, stacked by kind (the ``KINDS_SHOWN`` commonest, then "Övrigt")."""
+    if not rows:
+        return Chart(title=title, labels=(), series=(), unit="pressmeddelanden")
+    totals: dict[str, int] = {}
+    for row in rows:
+        kind = row["kind"] or "Okänd typ"
+        totals[kind] = totals.get(kind, 0) + row["n"]
+    ranked = sorted(totals, key=lambda k: (-totals[k], k))
+    shown = ranked if len(ranked) <= KINDS_SHOWN + 1 else ranked[:KINDS_SHOWN]
+    names = shown + (["Övrigt"] if len(ranked) > len(shown) else [])
+    years = list(range(min(r["year"] for r in rows), max(r["year"] for r in rows) + 1))
+    grid = {(y, name): 0 for y in years for name in names}
+    for row in rows:
+        kind = row["kind"] or "Okänd typ"
+        grid[(row["year"], kind if kind in shown else "Övrigt")] += row["n"]
+    return Chart(
+        title=title,
+        labels=tuple(str(y) for y in years),
+        series=tuple(Series(name, tuple(grid[(y, name)] for y in years)) for name in names),
+        unit="pressmeddelanden",
+    )
+
+
+def capita_chart(rows: list[dict[str, Any]], title: str) -> Chart:
+    return Chart(
+        title=title,
+        labels=tuple(row["name"] for row in rows),
+        series=(Series("Per 10 000 invånare", tuple(row["per_10000"] for row in rows)),),
+        unit="per 10 000 invånare",
+    )
