@@ -6,6 +6,7 @@ category axis (stacked when there are several series: kinds over time),
 Each bar carries a ``<title>`` (the browser's tooltip, read by screen
 readers), the SVG is ``role="img"`` with a label, and the templates put the
 same figures in a table beside it (``templates/_scraper_chart.html``).
+``month_chart``, ``kind_chart`` and ``capita_chart`` make charts of query rows.
 
 Why not a Datasette chart plugin: datasette-plot needs Datasette 1.0;
 datasette-vega (last release 2019) charts a table page in the browser;
