@@ -199,7 +199,10 @@ def month_chart(counts: list[tuple[str, int]], title: str) -> Chart:
     valid = [(m, n) for m, n in counts if len(m) == 7 and m[:4].isdigit() and m[5:].isdigit()]
     if not valid:
         return Chart(title=title, labels=(), series=(), unit="pressmeddelanden")
-    months = _month_range(valid[0][0], valid[-1][0])[-MONTHS_SHOWN:]
+    months = _month_range(valid[0][0], valid[-1][0])
+    if len(months) > MONTHS_SHOWN:
+        months = months[-MONTHS_SHOWN:]
+        title += f" (de senaste {MONTHS_SHOWN} månaderna; alla år i tabellen per år)"
     by_month = dict(valid)
     return Chart(
         title=title,
