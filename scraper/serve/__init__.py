@@ -5,10 +5,11 @@ titles, descriptions and canned queries (``metadata``), its plugin
 (``plugin``: the Swedish search function, Atom feeds, the release page),
 the archive's own pages (``pages``: /kommuner, /kommun/<id>, /lan/<län>,
 /statistik, a release's versions; data from ``page_data``, SVG charts from
-``charts``, citations from ``cite``), templates and static files. The plugin is also the ``datasette`` entry point,
-so a plain ``datasette archive.db`` gets it.
+``charts``, citations from ``cite``), templates and static files. The plugin
+is also the ``datasette`` entry point, so a plain ``datasette archive.db``
+gets it.
 
 Reads the database through Datasette, the search functions of
-``scraper.store.search`` and the health report of ``scraper.store``; never imports fetching, discovery, extraction or the
-update run.
+``scraper.store.search`` and the health report of ``scraper.store``; never
+imports fetching, discovery, extraction or the update run.
 """

@@ -202,7 +202,7 @@ def month_chart(counts: list[tuple[str, int]], title: str) -> Chart:
     months = _month_range(valid[0][0], valid[-1][0])
     if len(months) > MONTHS_SHOWN:
         months = months[-MONTHS_SHOWN:]
-        title += f" (de senaste {MONTHS_SHOWN} månaderna; alla år i tabellen per år)"
+        title += f" (de senaste {MONTHS_SHOWN} månaderna)"
     by_month = dict(valid)
     return Chart(
         title=title,
