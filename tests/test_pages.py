@@ -325,3 +325,15 @@ def test_svg_charts() -> None:
 def test_county_slug() -> None:
     assert county_slug("Västra Götalands län") == "vastra-gotalands-lan"
     assert county_slug("Örebro län") == "orebro-lan"
+
+
+async def test_pages_load_nothing_from_elsewhere_and_run_no_script_of_their_own(
+    ds: Datasette, ids: dict[str, int]
+) -> None:
+    templates = Path(__file__).resolve().parent.parent / "scraper" / "serve" / "templates"
+    for template in templates.glob("*.html"):
+        assert "<script" not in template.read_text("utf-8"), template.name
+    for path in ["/kommuner", "/kommun/0883", "/lan/08", "/statistik"]:
+        html = await page(ds, path)
+        assert not re.search(r'(src|href)="(https?:)?//(?!localhost)[^"]*\.(js|css)', html), path
+        assert 'src="http' not in html, path
