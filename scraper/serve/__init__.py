@@ -10,6 +10,6 @@ is also the ``datasette`` entry point, so a plain ``datasette archive.db``
 gets it.
 
 Reads the database through Datasette, the search functions of
-``scraper.store.search`` and the health report of ``scraper.store``; never
-imports fetching, discovery, extraction or the update run.
+``scraper.store.search`` and the health report of ``scraper.store``;
+never imports fetching, discovery, extraction or the update run.
 """
