@@ -100,6 +100,19 @@ def front_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(path)
 
 
+def _csp_violations(page: object) -> list[str]:
+    """A list that fills with every Content-Security-Policy complaint and script error."""
+    found: list[str] = []
+    page.on(  # type: ignore[attr-defined]
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: found.append(str(error)))  # type: ignore[attr-defined]
+    return found
+
+
 def _local_only(page: object, site: str) -> None:
     """Abort every request that would leave the served site (images at the municipalities)."""
     page.route(  # type: ignore[attr-defined]
@@ -170,6 +183,7 @@ def test_researcher_opens_a_municipality_reads_the_chart_exports_a_year(
     context = browser.new_context(viewport={"width": 1200, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     _local_only(page, front_site)
+    violations = _csp_violations(page)
     try:
         page.goto(f"{front_site}/kommuner")
         assert page.locator("h1").inner_text() == "Kommuner och regioner"
@@ -201,6 +215,7 @@ def test_researcher_opens_a_municipality_reads_the_chart_exports_a_year(
             "Snöoväder: kommunens verksamheter stänger tidigt",
         ]
         assert {r["year"] for r in rows} == {"2024"}
+        assert violations == []
     finally:
         context.close()
 
@@ -218,6 +233,7 @@ def test_journalist_searches_filters_opens_reads_history_and_subscribes(
     SCREENSHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1200, "height": 1000})
     _local_only(page, front_site)
+    violations = _csp_violations(page)
     try:
         page.goto(f"{front_site}/archive/search")
         page.locator('input[name="q"]').fill("budgeten")
@@ -258,6 +274,7 @@ def test_journalist_searches_filters_opens_reads_history_and_subscribes(
         assert "Version 1 av 3" in page.locator(".version-banner").inner_text()
         assert "äldreomsorg och skola." in page.locator(".release-body").inner_text()
         page.screenshot(path=str(SCREENSHOTS / "journalist-version.png"), full_page=True)
+        assert violations == []
     finally:
         page.close()
 
