@@ -5,9 +5,11 @@ titles, descriptions and canned queries (``metadata``), its plugin
 (``plugin``: the Swedish search function, Atom feeds, the release page),
 the archive's own pages (``pages``: /kommuner, /kommun/<id>, /lan/<län>,
 /statistik, a release's versions; data from ``page_data``, SVG charts from
-``charts``, citations from ``cite``), templates and static files. The plugin
-is also the ``datasette`` entry point, so a plain ``datasette archive.db``
-gets it.
+``charts``, citations from ``cite``), templates and static files; the
+archived files and stored raw pages, served safely (``archived``,
+``rawpage``). The plugin is also the ``datasette`` entry point, so a plain
+``datasette archive.db`` gets it, and with it the archive's metadata and
+templates (``plain``).
 
 Reads the database through Datasette, the search functions of
 ``scraper.store.search`` and the health report of ``scraper.store``;

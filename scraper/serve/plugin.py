@@ -19,6 +19,11 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   like a document (title, municipality, dates, body, images, attachments,
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
+- ``register_routes``: archived images and attachments and the stored raw
+  pages, served safely (``scraper.serve.archived``).
+- ``get_metadata``, ``prepare_jinja2_environment``: a plain ``datasette
+  archive.db`` gets the metadata, canned queries and templates that
+  ``scraper serve`` passes in (``scraper.serve.plain``).
 - From ``scraper.serve.safety``: query limits and the SQL authorizer, security
   headers and spreadsheet-safe CSV, ``/-/databases`` without directories.
 """
@@ -37,7 +42,7 @@ from markupsafe import Markup, escape
 from scraper.diff import diff_excerpt, diff_segments
 from scraper.store.search import build_match_query
 
-from . import pages
+from . import archived, pages, plain
 
 # Hook implementations of the public face (limits, headers, safe CSV): imported
 # so that they register with this plugin.
@@ -331,12 +336,6 @@ def extra_css_urls(database: str | None, datasette: Any) -> list[str]:
     return [datasette.urls.path(f"/{STATIC_MOUNT}/scraper.css")]
 
 
-@hookimpl
-def register_routes(datasette: Any) -> list[tuple[str, Any]]:
-    # The archive's own pages (scraper.serve.pages): /kommuner, /kommun/<id>, ...
-    return pages.routes()
-
-
 # --------------------------------------------------------------------------
 # Cells
 
@@ -467,6 +466,32 @@ def extra_template_vars(
         if not document:
             return {"scraper_archive": True}
         document = pages.decorate_release(datasette, request, database, document)
-        return {"scraper_archive": True, "scraper_release": document}
+        media = await archived.release_media_urls(datasette, database, release_id)
+        return {"scraper_archive": True, "scraper_release": document, "scraper_media": media}
 
     return inner
+
+
+# --------------------------------------------------------------------------
+# Archived files and raw pages (scraper.serve.archived)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    # Archived files and raw pages, the plain-Datasette static mount, and the
+    # archive's own pages (scraper.serve.pages): /kommuner, /kommun/<id>, ...
+    return [*archived.ROUTES, plain.STATIC_ROUTE, *pages.routes()]
+
+
+# --------------------------------------------------------------------------
+# A plain `datasette archive.db` (scraper.serve.plain)
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    return plain.archive_metadata(datasette)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    plain.add_templates(env)

@@ -23,13 +23,16 @@ from scraper.errors import LockedError, StorageError
 from .crawlstate import CrawlState
 from .discoveries import DiscoveryStore
 from .healing import HealingStore
+from .media import MediaStore
 from .pages import PageStore
 from .releases import ReleaseStore
 from .reports import Reports
 from .schema import ensure_schema
 
 
-class Archive(CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore, HealingStore):
+class Archive(
+    CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore, HealingStore, MediaStore
+):
     """An archive database opened for reading and writing.
 
     :param path: the SQLite file; created with the full schema when missing.

@@ -27,6 +27,7 @@ from scraper.timestamps import parse_timestamp, shift, utc_now
 from .extraction import ExtractionSteps
 from .heal import heal_source, listing_broken
 from .interrupt import StopSignals, stop_on_signals
+from .media import archive_media
 from .network import network_verdict
 from .walk import KnownUrls, ListingWalk
 
@@ -309,6 +310,15 @@ class _Job(ExtractionSteps):
         for page_id in page_ids:
             self._extract_and_save(source, page_id, template, tally)
         self._settle(source, template)
+        # After the releases are stored: their images and attachments (never fails them).
+        await archive_media(
+            self.archive,
+            self.fetcher,
+            source,
+            settings=self.config.settings,
+            now=self.now,
+            log=self._log,
+        )
 
     async def _heal(self, source: Source, reason: str) -> None:
         await heal_source(
