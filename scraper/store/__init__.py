@@ -10,7 +10,11 @@ migrations.py  changes of shape to data of older archives, made once when opened
 reports.py     per-source health, counts, storage figures
 discoveries.py what source discovery found per home page
 healing.py     sources whose listing stopped working: signs, proposals, switches
-search.py      the Swedish full-text index (stems, FTS5, triggers) and its query language
+search.py      the Swedish full-text index: layout, triggers, migration, upkeep
+words.py       Swedish tokens, stems and folding for the index (pure)
+query_language.py  the search box's language to FTS5 MATCH, without recursion (pure)
+finder.py      bounded search: candidates, ranking, keyset paging, counts, facets
+excerpts.py    excerpts with the matching words marked, for the rows shown (pure)
 
 Takes and gives records (``Release``, ``Page``, ``SiteTemplate``, ``RobotsTxt``,
 ...) and plain rows; never imports fetching, discovery, extraction, the update
