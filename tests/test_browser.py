@@ -252,27 +252,27 @@ def test_researcher_opens_a_municipality_reads_the_chart_exports_a_year(
 def test_journalist_searches_filters_opens_reads_history_and_subscribes(
     browser, front_site: str
 ) -> None:
-    """A journalist searches a Swedish word, narrows it to one municipality, opens the
-    release, reads what changed between its versions, cites one and subscribes to the
-    municipality's change alerts.
-
-    The search runs on the ``search`` canned query (/archive/search), where the
-    municipality is narrowed by its source id.
-    """
+    """A journalist searches a Swedish word on the search page, narrows it to one
+    municipality by name, subscribes to the search, opens the release, reads what
+    changed between its versions, cites one and subscribes to its change alerts."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1200, "height": 1000})
     _local_only(page, front_site)
     violations = _csp_violations(page)
     try:
-        page.goto(f"{front_site}/archive/search")
+        page.goto(f"{front_site}/")
         page.locator('input[name="q"]').fill("budgeten")
         page.locator('input[name="q"]').press("Enter")
         page.wait_for_url("**q=budgeten*")
-        page.locator('input[name="source"]').fill("ekby")
-        page.locator('input[name="source"]').press("Enter")
-        page.wait_for_url("**source=ekby*")
+        page.locator("summary", has_text="Avgränsa").click()
+        page.locator('input[name="kommun"]').fill("Kalmar kommun")
+        page.locator('input[name="kommun"]').press("Enter")
+        page.wait_for_url("**kommun=*")
         results = page.get_by_role("link", name="Budgeten för 2025 är klar")
         assert results.count() == 1
+        search_feed = page.get_by_role("link", name="Prenumerera (Atom)").get_attribute("href")
+        assert "q=budgeten" in search_feed and "kommun=" in search_feed
+        assert page.request.get(front_site + search_feed).ok
         page.screenshot(path=str(SCREENSHOTS / "journalist-search.png"))
         results.click()
 
