@@ -1,8 +1,8 @@
 """The archive's own pages in a real browser: page weight and render time.
 
-Builds a synthetic archive with ``bench/search.py``'s builder (releases spread
-over 290 sources, 2010-2025), ties each source to a municipality of the
-registry, serves it with ``scraper serve``'s server on 127.0.0.1 and opens
+Builds a synthetic archive (releases spread over 290 sources, one per
+municipality of the registry, 2010-2025, short texts: the pages read counts
+and titles, not the text), serves it with ``scraper serve``'s server on 127.0.0.1 and opens
 the pages in headless chromium (Debian's ``/usr/bin/chromium``, through
 Playwright). Prints, per page: bytes transferred (HTML and every asset it
 loads) and the browser's navigation timing (response start, DOM ready, load).
@@ -14,6 +14,7 @@ loads) and the browser's navigation timing (response start, DOM ready, load).
 from __future__ import annotations
 
 import argparse
+import random
 import socket
 import sqlite3
 import statistics
@@ -23,26 +24,60 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from search import build  # noqa: E402
 
 from scraper.registry import load_registry  # noqa: E402
 from scraper.serve.app import build_server  # noqa: E402
+from scraper.store import Archive  # noqa: E402
 
 PAGES = ["/kommun/{org}", "/kommuner", "/lan/{county}", "/statistik"]
 
 
-def tie_sources(path: Path) -> str:
-    """Source k<i> belongs to the registry's i-th municipality; returns the first's id."""
+def build(path: Path, *, releases: int, seed: int = 2026) -> str:
+    """Write the synthetic archive; returns the first municipality's id."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    Archive(path).close()
     municipalities = [o for o in load_registry() if o.kind == "kommun"]
+    rng = random.Random(seed)
+    kinds = ["Pressmeddelande"] * 6 + ["Nyhet"] * 3 + ["Pressinbjudan"]
+    words = [
+        "skola",
+        "budget",
+        "vatten",
+        "väg",
+        "park",
+        "bibliotek",
+        "förskola",
+        "hamn",
+        "trafik",
+        "kultur",
+    ]
     conn = sqlite3.connect(path)
     with conn:
         conn.executemany(
-            "UPDATE sources SET organisation = ? WHERE id = ?",
-            [(o.id, f"k{i:03d}") for i, o in enumerate(municipalities)],
+            "INSERT INTO sources (id, name, url, organisation, verified, overridden) "
+            "VALUES (?,?,?,?,0,0)",
+            [(f"k{i:03d}", o.name, f"https://{o.domain}/press/", o.id)
+             for i, o in enumerate(municipalities)],
+        )  # fmt: skip
+        rows = []
+        for i in range(1, releases + 1):
+            year = 2010 + rng.randrange(16)
+            day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            source = f"k{rng.randrange(len(municipalities)):03d}"
+            title = " ".join(rng.choices(words, k=6)).capitalize()
+            rows.append(
+                (i, source, f"https://{source}.example.se/press/{i}/", title,
+                 rng.choice(kinds), day, title + ".", "sv", year,
+                 day + "T08:00:00Z", day + "T08:00:00Z", f"{i:040x}")
+            )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO releases (id, source, url, title, kind, published, body, language, "
+            "year, first_seen, last_seen, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
         )
     conn.close()
+    Archive(path).close()
     return municipalities[0].id
 
 
@@ -93,8 +128,8 @@ def main() -> None:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     if not (args.reuse and args.db.exists()):
         print(f"building {args.releases:,} releases into {args.db}", flush=True)
-        build(args.db, releases=args.releases, seed=2026)
-    org = tie_sources(args.db)
+        build(args.db, releases=args.releases)
+    org = next(o for o in load_registry() if o.kind == "kommun").id
     county = next(o for o in load_registry() if o.id == org).county_code
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
