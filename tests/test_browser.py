@@ -8,6 +8,8 @@ never used. Skipped when either is missing. Run it alone with
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import socket
@@ -15,8 +17,10 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+from front_archive import build_front_archive
 from search_archive import build_archive
 
 from scraper.serve.app import build_server
@@ -57,11 +61,8 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture archive served over HTTP on 127.0.0.1, on a port bound here."""
-    path = tmp_path_factory.mktemp("browser") / "archive.db"
-    build_archive(path, today=date.today())
+def _serve(path: Path) -> Iterator[str]:
+    """``scraper serve``'s server for the archive at ``path``, on a port bound here."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -81,6 +82,45 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture archive served over HTTP on 127.0.0.1."""
+    path = tmp_path_factory.mktemp("browser") / "archive.db"
+    build_archive(path, today=date.today())
+    yield from _serve(path)
+
+
+@pytest.fixture(scope="module")
+def front_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixture archive tied to municipalities (tests/front_archive.py), served."""
+    path = tmp_path_factory.mktemp("browser-front") / "archive.db"
+    build_front_archive(path, today=date.today())
+    yield from _serve(path)
+
+
+def _csp_violations(page: object) -> list[str]:
+    """A list that fills with every Content-Security-Policy complaint and script error."""
+    found: list[str] = []
+    page.on(  # type: ignore[attr-defined]
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: found.append(str(error)))  # type: ignore[attr-defined]
+    return found
+
+
+def _local_only(page: object, site: str) -> None:
+    """Abort every request that would leave the served site (images at the municipalities)."""
+    page.route(  # type: ignore[attr-defined]
+        "**/*",
+        lambda route: (
+            route.abort() if not route.request.url.startswith(site) else route.continue_()
+        ),
+    )
 
 
 def test_search_open_and_read_a_release(browser, site: str) -> None:
@@ -159,6 +199,111 @@ def test_canned_search_without_diacritics(browser, site: str) -> None:
         page.get_by_role("link", name=SEED_TITLE).click()
         page.wait_for_selector("h1.release-title")
         assert page.locator("h1.release-title").inner_text() == SEED_TITLE
+    finally:
+        page.close()
+
+
+def test_researcher_opens_a_municipality_reads_the_chart_exports_a_year(
+    browser, front_site: str, tmp_path: Path
+) -> None:
+    """A researcher starts at the list of municipalities, opens one, reads its chart
+    (and the figures behind it) and downloads one year's releases as CSV."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    _local_only(page, front_site)
+    violations = _csp_violations(page)
+    try:
+        page.goto(f"{front_site}/kommuner")
+        assert page.locator("h1").inner_text() == "Kommuner och regioner"
+        assert page.locator("table.org-table tbody tr").count() == 290 + 21
+        page.screenshot(path=str(SCREENSHOTS / "kommuner.png"))
+        page.get_by_role("link", name="Kalmar kommun", exact=True).click()
+        page.wait_for_url("**/kommun/0880")
+        assert page.locator("h1").inner_text() == "Kalmar kommun"
+
+        chart = page.get_by_role("img", name="Pressmeddelanden per år och typ, Kalmar kommun")
+        assert chart.is_visible()
+        box = chart.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 100
+        figure = page.locator("figure.chart", has=chart)
+        figure.get_by_text("Siffrorna i en tabell").click()
+        row = figure.locator("tbody tr", has=page.locator("th", has_text="2024"))
+        assert row.locator("td").all_inner_texts() == ["3", "0", "3"]  # Pressmeddelande, -inbjudan
+        assert "misslyckas sedan" in page.locator(".health-table").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "kommun.png"), full_page=True)
+
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="CSV 2024").click()
+        saved = tmp_path / "kalmar-2024.csv"
+        download_info.value.save_as(saved)
+        rows = list(csv.DictReader(io.StringIO(saved.read_text("utf-8"))))
+        assert sorted(r["title"] for r in rows) == [
+            "Barnen i Ekby bjuds på frukt hela sommaren",
+            "Budgeten för 2025 är klar",
+            "Snöoväder: kommunens verksamheter stänger tidigt",
+        ]
+        assert {r["year"] for r in rows} == {"2024"}
+        assert violations == []
+    finally:
+        context.close()
+
+
+def test_journalist_searches_filters_opens_reads_history_and_subscribes(
+    browser, front_site: str
+) -> None:
+    """A journalist searches a Swedish word on the search page, narrows it to one
+    municipality by name, subscribes to the search, opens the release, reads what
+    changed between its versions, cites one and subscribes to its change alerts."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    _local_only(page, front_site)
+    violations = _csp_violations(page)
+    try:
+        page.goto(f"{front_site}/")
+        page.locator('input[name="q"]').fill("budgeten")
+        page.locator('input[name="q"]').press("Enter")
+        page.wait_for_url("**q=budgeten*")
+        page.locator("summary", has_text="Avgränsa").click()
+        page.locator('input[name="kommun"]').fill("Kalmar kommun")
+        page.locator('input[name="kommun"]').press("Enter")
+        page.wait_for_url("**kommun=*")
+        results = page.get_by_role("link", name="Budgeten för 2025 är klar")
+        assert results.count() == 1
+        search_feed = page.get_by_role("link", name="Prenumerera (Atom)").get_attribute("href")
+        assert "q=budgeten" in search_feed and "kommun=" in search_feed
+        assert page.request.get(front_site + search_feed).ok
+        page.screenshot(path=str(SCREENSHOTS / "journalist-search.png"))
+        results.click()
+
+        page.wait_for_selector("h1.release-title")
+        assert page.locator("h1.release-title").inner_text() == "Budgeten för 2025 är klar"
+        history = page.locator(".release-history")
+        assert "Tidigare versioner (2)" in history.inner_text()
+        newest_change = history.locator("details.revision").first
+        assert newest_change.locator(".diff del").inner_text() == "räddningstjänst."
+        assert newest_change.locator(".diff ins").inner_text() == "kollektivtrafik."
+        citation = page.locator(".citation").inner_text()
+        assert "”Budgeten för 2025 är klar”" in citation and "/version/3" in citation
+        page.screenshot(path=str(SCREENSHOTS / "journalist-release.png"), full_page=True)
+
+        feed_link = page.get_by_role("link", name="ändringar (Atom)")
+        feed = page.request.get(front_site + feed_link.get_attribute("href"))
+        assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+        root = ElementTree.fromstring(feed.body())
+        contents = [
+            entry.findtext("{http://www.w3.org/2005/Atom}content") or ""
+            for entry in root.findall("{http://www.w3.org/2005/Atom}entry")
+        ]
+        assert any("<ins>kollektivtrafik.</ins>" in c for c in contents)
+
+        history.locator("summary", has_text="Version 1,").click()
+        history.get_by_role("link", name="Läs och citera version 1").click()
+        page.wait_for_url("**/version/1")
+        assert "Version 1 av 3" in page.locator(".version-banner").inner_text()
+        assert "äldreomsorg och skola." in page.locator(".release-body").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "journalist-version.png"), full_page=True)
+        assert violations == []
     finally:
         page.close()
 

@@ -19,3 +19,17 @@ def test_added_and_removed_paragraphs() -> None:
 
 def test_same_words_give_empty_diff() -> None:
     assert word_diff("Samma  text\nhär", "Samma text här") == ""
+
+
+def test_diff_excerpt_keeps_only_the_change_and_its_context() -> None:
+    from scraper.diff import diff_excerpt
+
+    old = "Oförändrat stycke.\n\n" + " ".join(f"o{i}" for i in range(30)) + " slut"
+    new = "Oförändrat stycke.\n\n" + " ".join(f"o{i}" for i in range(30)) + " början"
+    [paragraph] = diff_excerpt(word_diff(old, new), context=3)
+    assert paragraph == [
+        ("same", "… o27 o28 o29 "),
+        ("del", "slut"),
+        ("same", " "),
+        ("ins", "början"),
+    ]

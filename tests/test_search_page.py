@@ -81,6 +81,9 @@ async def test_root_is_a_search_page_with_results_linked_to_releases(ds, archive
     assert '<form action="/" method="get"' in page.text  # works without JavaScript
     atom = re.search(r'href="(/sok\.atom\?[^"]*)"', page.text).group(1)
     assert "q=skolor" in atom
+    # the archive's own pages are one click away, as from every other page
+    for path in ('href="/kommuner"', 'href="/statistik"', 'href="/archive/changes"'):
+        assert path in page.text
 
 
 async def test_municipality_picker_takes_names_ids_and_spellings(ds, archive) -> None:

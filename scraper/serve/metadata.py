@@ -82,8 +82,9 @@ CANNED_QUERIES: dict[str, dict[str, Any]] = {
         "title": "Ändrade och borttagna sedan ett datum",
         "description": (
             "Pressmeddelanden som ändrats, tagits bort, flyttats eller publicerats igen "
-            "sedan since (YYYY-MM-DD, standard 30 dagar), med ordändringarna; "
-            "som flöde: changes.atom."
+            "sedan since (YYYY-MM-DD, standard 30 dagar), med ordändringarna. Avgränsa med "
+            "organisation (kommunkod, t.ex. 0883), county (län), source eller q (en sökning); "
+            "som flöde: changes.atom?organisation=0883."
         ),
         "sql": CHANGES_SQL,
         "hide_sql": True,

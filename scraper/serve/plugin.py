@@ -31,7 +31,6 @@ listed in the metadata's ``plugins.scraper.databases`` (see
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -42,11 +41,12 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
+from scraper.diff import diff_excerpt, diff_segments
 from scraper.store.excerpts import make_excerpt
 from scraper.store.query_language import MATCH_NOTHING
 from scraper.store.search import build_match_query, day_key, source_tag
 
-from . import archived, plain
+from . import archived, pages, plain
 
 # Hook implementations of the public face (limits, headers, safe CSV): imported
 # so that they register with this plugin.
@@ -242,13 +242,26 @@ def _feed_title(datasette: Any, request: Any, database: str, query_name: str | N
     if query_name:
         queries = (datasette.metadata(database=database) or {}).get("queries") or {}
         title = (queries.get(query_name) or {}).get("title") or query_name
-    details = [f"{key}: {request.args[key]}" for key in ("q", "source") if request.args.get(key)]
+    details = [
+        f"{key}: {request.args[key]}"
+        for key in ("q", "source", "organisation", "county")
+        if request.args.get(key)
+    ]
     return f"{title} ({', '.join(details)})" if details else title
 
 
-def _entry_html(text: str | None, original: str | None, archive: str | None) -> str:
+#: Words of unchanged text kept around each change in an alert.
+DIFF_CONTEXT = 12
+
+
+def _entry_html(
+    text: str | None, original: str | None, archive: str | None, diff: str | None = None
+) -> str:
     paragraphs = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
     parts = [f"<p>{escape(p)}</p>" for p in paragraphs]
+    if diff:
+        parts.append("<p>Ändringar (<del>borttaget</del>, <ins>tillagt</ins>):</p>")
+        parts.append(str(render_diff(diff, context=DIFF_CONTEXT)))
     links = []
     if original:
         links.append(f'<a href="{escape(original)}">Originalet hos kommunen</a>')
@@ -346,8 +359,10 @@ def render_atom(
             path = datasette.urls.row(database, "releases", str(row["atom_release_id"]))
             archive = datasette.absolute_url(request, path)
         content = None
-        if "atom_content" in columns:
-            content = _entry_html(row["atom_content"], original, archive)
+        diff = row["atom_diff"] if "atom_diff" in columns else None
+        if "atom_content" in columns or diff:
+            text = row["atom_content"] if "atom_content" in columns else None
+            content = _entry_html(text, original, archive, diff)
         entries.append(
             {
                 "id": str(row["atom_id"]),
@@ -410,6 +425,8 @@ def render_cell(
 ) -> Any:
     if not is_archive(datasette, database) or not isinstance(value, str):
         return None
+    if column in ("diff", "atom_diff") and table in (None, "revisions"):
+        return Markup(f'<div class="diff">{render_diff(value, context=DIFF_CONTEXT)}</div>')
     if column == "excerpt" and table is None:
         html = str(escape(value))
         html = html.replace(HIGHLIGHT_OPEN, "<mark>").replace(HIGHLIGHT_CLOSE, "</mark>")
@@ -427,40 +444,27 @@ def render_cell(
 # --------------------------------------------------------------------------
 # The release page
 
-_DIFF_RE = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+
+def _segments_html(segments: list[tuple[str, str]]) -> str:
+    return "".join(
+        str(escape(text)) if kind == "same" else f"<{kind}>{escape(text)}</{kind}>"
+        for kind, text in segments
+    )
 
 
-def diff_segments(diff: str) -> list[tuple[str, str]]:
-    """Split a word diff (``[-old-] {+new+}``) into ("same"|"del"|"ins", text) pieces."""
-    segments: list[tuple[str, str]] = []
-    pos = 0
-    for m in _DIFF_RE.finditer(diff):
-        if m.start() > pos:
-            segments.append(("same", diff[pos : m.start()]))
-        if m.group(1) is not None:
-            segments.append(("del", m.group(1)))
-        else:
-            segments.append(("ins", m.group(2)))
-        pos = m.end()
-    if pos < len(diff):
-        segments.append(("same", diff[pos:]))
-    return segments
+def render_diff(diff: str | None, *, context: int | None = None) -> Markup:
+    """A word diff as HTML paragraphs with <del> and <ins>, everything else escaped.
 
-
-def render_diff(diff: str | None) -> Markup:
-    """A word diff as HTML paragraphs with <del> and <ins>, everything else escaped."""
+    With ``context``, only the paragraphs that changed, cut to that many words
+    around each change (``scraper.diff.diff_excerpt``): for alerts and tables.
+    """
     if not diff:
         return Markup("")
-    paragraphs = []
-    for paragraph in diff.split("\n\n"):
-        html = []
-        for kind, text in diff_segments(paragraph):
-            if kind == "same":
-                html.append(str(escape(text)))
-            else:
-                html.append(f"<{kind}>{escape(text)}</{kind}>")
-        paragraphs.append("<p>" + "".join(html) + "</p>")
-    return Markup("\n".join(paragraphs))
+    if context is not None:
+        paragraphs = diff_excerpt(diff, context=context)
+    else:
+        paragraphs = [diff_segments(p) for p in diff.split("\n\n")]
+    return Markup("\n".join(f"<p>{_segments_html(p)}</p>" for p in paragraphs))
 
 
 def _web_url(url: str | None) -> str | None:
@@ -504,7 +508,7 @@ async def _fetch_release(datasette: Any, database: str, release_id: int) -> dict
         return [dict(r) for r in (await db.execute(sql, [release_id])).rows]
 
     found = await rows(
-        "select r.*, s.name as municipality from releases r "
+        "select r.*, s.name as municipality, s.organisation as organisation_id from releases r "
         "left join sources s on s.id = r.source where r.id = ?"
     )
     if not found:
@@ -527,19 +531,22 @@ async def _fetch_release(datasette: Any, database: str, release_id: int) -> dict
 def extra_template_vars(
     view_name: str, table: str | None, database: str | None, request: Any, datasette: Any
 ) -> Any:
-    if view_name != "row" or table != "releases" or not is_archive(datasette, database):
-        return {}
+    # scraper_archive tells the archive's databases from others (table.html, database.html).
+    archive = is_archive(datasette, database)
+    if view_name != "row" or table != "releases" or not archive:
+        return {"scraper_archive": archive}
 
     async def inner() -> dict[str, Any]:
         try:
             release_id = int(tilde_decode(request.url_vars["pks"]))
         except (KeyError, ValueError):
-            return {}
+            return {"scraper_archive": True}
         document = await _fetch_release(datasette, database, release_id)
         if not document:
-            return {}
+            return {"scraper_archive": True}
+        document = pages.decorate_release(datasette, request, database, document)
         media = await archived.release_media_urls(datasette, database, release_id)
-        return {"scraper_release": document, "scraper_media": media}
+        return {"scraper_archive": True, "scraper_release": document, "scraper_media": media}
 
     return inner
 
@@ -550,10 +557,12 @@ def extra_template_vars(
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    # The search page is the front door: "/" (plugin routes come before Datasette's own).
+    # The search page is the front door: "/" (plugin routes come before Datasette's own);
+    # then archived files and raw pages, the plain-Datasette static mount, and the
+    # archive's own pages (scraper.serve.pages): /kommuner, /kommun/<id>, ...
     from .search_page import routes
 
-    return [*routes(), *archived.ROUTES, plain.STATIC_ROUTE]
+    return [*routes(), *archived.ROUTES, plain.STATIC_ROUTE, *pages.routes()]
 
 
 # --------------------------------------------------------------------------

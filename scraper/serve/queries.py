@@ -129,6 +129,11 @@ where r.published >= date(
 order by r.published desc, r.published_time desc, r.id desc
 limit 200"""
 
+#: Edits, removals, moves and restorations since a date: of one source, one
+#: organisation, one county or the releases a search finds (each optional).
+#: A change's diff is the revision written with its event (the n-th "changed"
+#: event of a release goes with its n-th revision: both are written in one
+#: transaction), shown as <del>/<ins> in the HTML view and in the feed.
 CHANGES_SQL = """select
   e.at,
   e.event,
@@ -136,9 +141,8 @@ CHANGES_SQL = """select
   r.id as release_id,
   r.title,
   r.published,
-  e.evidence,
-  (select v.diff from revisions v where v.release_id = r.id and e.event = 'changed'
-   order by v.id desc limit 1) as diff,
+  case when e.event = 'changed' then null else e.evidence end as evidence,
+  d.diff,
   r.url,
   r.url || '#' || e.event || '-' || e.id as atom_id,
   (case e.event when 'removed' then 'Borttaget: ' when 'changed' then 'Ändrat: '
@@ -147,13 +151,23 @@ CHANGES_SQL = """select
   r.url as atom_link,
   r.id as atom_release_id,
   s.name as atom_author_name,
-  coalesce(e.evidence, '') as atom_content
+  case when e.event = 'changed' then '' else coalesce(e.evidence, '') end as atom_content,
+  d.diff as atom_diff
 from events e
   join releases r on r.id = e.release_id
   join sources s on s.id = r.source
+  left join organisations o on o.id = s.organisation
+  left join revisions d on e.event = 'changed' and d.release_id = r.id
+    and (select count(*) from revisions v where v.release_id = r.id and v.id < d.id)
+      = (select count(*) from events c where c.release_id = r.id and c.event = 'changed'
+         and c.id < e.id)
 where e.event in ('changed', 'removed', 'restored', 'moved')
   and e.at >= coalesce(nullif(:since, ''), date('now', '-30 days'))
   and (:source = '' or r.source = :source)
+  and (:organisation = '' or o.id = :organisation)
+  and (:county = '' or o.county = :county or o.county_code = :county)
+  and (:q = '' or r.search_key in (
+    select rowid from releases_fts where releases_fts match swedish_match(:q)))
 order by e.at desc, e.id desc
 limit 500"""
 

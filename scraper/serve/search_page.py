@@ -250,6 +250,7 @@ async def search_page(datasette: Any, request: Any) -> Any:
         "names": context["directory"].names,
         "kinds": context["directory"].kinds,
         "archive": _archive(datasette),
+        "database": _archive(datasette),
         "window": result.count if result is not None else WINDOW,
         "facet_window": FACET_WINDOW,
     }

@@ -15,16 +15,23 @@ class Reports:
 
     # -- reporting
 
-    def source_status(self) -> list[dict[str, Any]]:
+    def source_status(self, sources: list[str] | None = None) -> list[dict[str, Any]]:
         """Per source: last success and failure, releases, newest release, usual gap,
-        release links listed and those missing from the archive (with reasons)."""
+        release links listed and those missing from the archive (with reasons).
+
+        :param sources: only these source ids (default: every source).
+        """
+        only = ""
+        if sources is not None:
+            only = "WHERE s.id IN (" + ", ".join("?" * len(sources)) + ") "
         rows = self.db.execute(
             "SELECT s.id, s.name, s.url, s.verified, s.overridden, s.last_run, s.last_success, "
             "s.last_failure, s.last_error, s.failing_since, s.proposed_url, s.proposal, "
             "s.healed_url, COUNT(r.id), MAX(r.published), "
             "MAX(r.first_seen), "
             "SUM(r.removed_at IS NOT NULL) FROM sources s LEFT JOIN releases r "
-            "ON r.source = s.id GROUP BY s.id ORDER BY s.id"
+            "ON r.source = s.id " + only + "GROUP BY s.id ORDER BY s.id",
+            list(sources or []),
         ).fetchall()
         keys = [
             "id",

@@ -301,6 +301,8 @@ INDEXES: list[tuple[str, list[Any]]] = [
     ("releases", ["year"]),
     ("releases", ["language"]),
     ("releases", ["source", "year", "kind", "removed_at"]),
+    # A municipality's newest releases and its counts per month (scraper.serve.pages).
+    ("releases", ["source", "published"]),
     ("pages", ["url"]),
     ("pages", ["source"]),
     ("revisions", ["release_id"]),

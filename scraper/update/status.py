@@ -5,24 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from scraper.timestamps import parse_timestamp
+from scraper.store.health import STALE_FACTOR, STALE_MIN_DAYS, coverage_share, silence
 
-__all__ = ["coverage_line", "format_status", "needs_attention", "stale_warning"]
+__all__ = [
+    "STALE_FACTOR",
+    "STALE_MIN_DAYS",
+    "coverage_line",
+    "format_status",
+    "needs_attention",
+    "stale_warning",
+]
 
-#: A source is stale when it published nothing for this many usual gaps ...
-STALE_FACTOR = 3.0
-#: ... and never before this many days.
-STALE_MIN_DAYS = 14.0
 #: Missing releases listed by name under a source (the rest are counted).
 MISSING_SHOWN = 10
 
 
 def coverage_line(listed: int, missing: int) -> str:
     """Like "100 % (116 of 116 listed releases archived)"; "-" before anything was listed."""
-    if not listed:
+    share = coverage_share(listed, missing)
+    if share is None:
         return "-"
     archived = listed - missing
-    share = 100 * archived / listed
     shown = f"{share:.1f}" if 99 < share < 100 else f"{share:.0f}"
     return f"{shown} % ({archived} of {listed} listed releases archived)"
 
@@ -30,21 +33,14 @@ def coverage_line(listed: int, missing: int) -> str:
 def stale_warning(row: dict[str, Any], *, now: datetime) -> str | None:
     """Why a source looks stale, or None.
 
-    Stale: its newest release is older than ``STALE_FACTOR`` times the
-    source's usual gap between releases (at least ``STALE_MIN_DAYS``), or it
-    has never produced a release although it was run.
+    Stale as ``scraper.store.health.silence`` judges it.
     """
-    if row["last_run"] and not row["releases"]:
-        return "no releases yet"
-    newest = parse_timestamp(row["newest"])
-    gap = row.get("usual_gap_days")
-    if newest is None or gap is None:
+    found = silence(row, now=now)
+    if found is None:
         return None
-    limit = max(STALE_MIN_DAYS, STALE_FACTOR * gap)
-    silent = (now - newest).total_seconds() / 86400
-    if silent > limit:
-        return f"nothing new for {silent:.0f} days (usually every {gap:.0f})"
-    return None
+    if found.never:
+        return "no releases yet"
+    return f"nothing new for {found.days:.0f} days (usually every {found.usual_gap:.0f})"
 
 
 def needs_attention(rows: list[dict[str, Any]], *, now: datetime | None = None) -> list[str]:
