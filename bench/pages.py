@@ -29,7 +29,7 @@ from scraper.registry import load_registry  # noqa: E402
 from scraper.serve.app import build_server  # noqa: E402
 from scraper.store import Archive  # noqa: E402
 
-PAGES = ["/kommun/{org}", "/kommuner", "/lan/{county}", "/statistik"]
+PAGES = ["/?q=skola", "/kommun/{org}", "/kommuner", "/lan/{county}", "/statistik"]
 
 
 def build(path: Path, *, releases: int, seed: int = 2026) -> str:
