@@ -133,6 +133,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "redirect_away_since": str,
             "template_hash": str,
             "thin": int,
+            #: Fields cut to their limit (store/cleaning.py), comma-separated; NULL: none.
+            "cut": str,
         },
         "pk": "id",
         "foreign_keys": [("source", "sources", "id"), ("page_id", "pages", "id")],
