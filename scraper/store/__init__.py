@@ -8,6 +8,8 @@ releases.py    releases, revisions, URLs, media, history events
 reports.py     per-source health, counts, storage figures
 discoveries.py what source discovery found per home page
 healing.py     sources whose listing stopped working: signs, proposals, switches
+findings.py    what a run found wrong with a source without failing it (traps, budgets)
+cleaning.py    clean text at the door: control characters out, field lengths bounded
 search.py      the Swedish full-text index (stems, FTS5, triggers) and its query language
 
 Takes and gives records (``Release``, ``Page``, ``SiteTemplate``, ``RobotsTxt``,

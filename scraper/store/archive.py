@@ -22,6 +22,7 @@ from scraper.errors import LockedError, StorageError
 
 from .crawlstate import CrawlState
 from .discoveries import DiscoveryStore
+from .findings import FindingStore
 from .healing import HealingStore
 from .pages import PageStore
 from .releases import ReleaseStore
@@ -29,7 +30,9 @@ from .reports import Reports
 from .schema import ensure_schema
 
 
-class Archive(CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore, HealingStore):
+class Archive(
+    CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore, HealingStore, FindingStore
+):
     """An archive database opened for reading and writing.
 
     :param path: the SQLite file; created with the full schema when missing.

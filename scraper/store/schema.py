@@ -223,8 +223,23 @@ TABLES: dict[str, dict[str, Any]] = {
             "blocks": str,
             "threshold": float,
             "learned_at": str,
+            #: 1: learned from a streaming run's first pages only (update/stream.py).
+            "provisional": int,
         },
         "pk": "source",
+    },
+    # What a run found wrong with a source without failing it (a trap, a budget
+    # reached): scraper status shows those of each source's last run.
+    "findings": {
+        "columns": {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "at": str,
+            "kind": str,
+            "detail": str,
+        },
+        "pk": "id",
     },
     "runs": {
         "columns": {
@@ -279,6 +294,7 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("fetches", ["url"]),
     ("release_urls", ["release_id"]),
     ("frontier", ["source"]),
+    ("findings", ["source", "run_id"]),
 ]
 
 #: Views: derived, so dropped and made again whenever their SQL changes (they hold no data).

@@ -68,7 +68,9 @@ class ExtractionSteps:
         ):
             self._reextract(source, page_id, template)
 
-    def _learn(self, source: Source, page_ids: list[int]) -> SiteTemplate:
+    def _learn(
+        self, source: Source, page_ids: list[int], *, provisional: bool = False
+    ) -> SiteTemplate:
         """Learn what the site repeats from its stored pages plus the new ones.
 
         One page per release (the new one where there is one): a release counted
@@ -83,7 +85,7 @@ class ExtractionSteps:
             pages[release["id"] if release else ("new", url)] = page_id
         html = [self.archive.page_html(page_id) for page_id in pages.values()]
         template = learn_template(source.id, html, now=self.now())
-        self.archive.save_template(template)
+        self.archive.save_template(template, provisional=provisional)
         return template
 
     def _extract_and_save(
