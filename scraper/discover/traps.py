@@ -9,9 +9,10 @@ Three kinds a municipal site can hold, on purpose or by accident:
   holds a year and month, or when a date parameter (``date``, ``datum``,
   ...) holds a whole day.
 * **query-string explosions**: many links to one path that differ only in
-  their query, over two or more parameters (``/arkiv?kategori=3&sortering=2``):
-  a faceted search, not releases. One varying parameter (``?id=123``) is how
-  some CMSs name their releases and is left alone.
+  their query, over two or more parameters, none of which names the page
+  (``/arkiv/visa?id=3&vy=2``: 8 items in 5 views, each value recurring in many
+  links). A parameter with a value of its own in most links (``?id=123``,
+  ``?id=123&lang=en``) is how some CMSs name their releases: left alone.
 * **ever-growing page numbers with no dated items**: judged by the listing
   walk (``UNDATED_PAGES``), which sees the pages one after the other.
 """
@@ -114,7 +115,7 @@ class QueryExplosions:
             if not variants or len(variants) < self.threshold:
                 continue
             varying = _varying_parameters(variants)
-            if len(varying) >= 2:
+            if len(varying) >= 2 and not _names_the_page(variants):
                 found[url] = (
                     f"{len(variants)} links to {urlsplit(url).path or '/'} differing only in "
                     f"their query ({', '.join(sorted(varying)[:4])})"
@@ -125,6 +126,16 @@ class QueryExplosions:
 def _path_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _names_the_page(urls: set[str]) -> bool:
+    """True when one parameter takes a value of its own in most links (``id`` with a
+    ``lang`` beside it): those are pages, not one result in many views."""
+    values: defaultdict[str, set[str]] = defaultdict(set)
+    for url in urls:
+        for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+            values[key].add(value)
+    return any(3 * len(seen) > len(urls) for seen in values.values())
 
 
 def _varying_parameters(urls: set[str]) -> set[str]:
