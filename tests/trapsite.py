@@ -92,7 +92,9 @@ def generated(path: str, query: dict[str, list[str]], base: str) -> tuple[str, s
             ]
             return html, _listing("Nyheter", items, f"/nyheter/?page={n + 1}")
     if len(parts) == 2 and parts[0] == "nyheter" and parts[1].startswith("sida-"):
-        return html, _article(f"Aktuellt {parts[1][5:]}: information", None, len(path))
+        # Each junk page carries a date of its own (a "page updated" stamp), as the
+        # pages of a real trap do: unbounded, they would be stored as releases.
+        return html, _article(f"Aktuellt {parts[1][5:]}: information", "2026-12-01", len(path))
     if len(parts) == 3 and parts[0] == "kalender":
         year, month = int(parts[1]), int(parts[2])
         nxt = (year + month // 12, month % 12 + 1)
@@ -108,7 +110,7 @@ def generated(path: str, query: dict[str, list[str]], base: str) -> tuple[str, s
         return html, _article(f"Evenemang den {day}", day, int(parts[3]))
     if path == "/arkiv/visa":
         title = f"Arkivet: ärende {query.get('id', ['?'])[0]}"
-        return html, _article(title, None, int(query.get("vy", ["0"])[0]))
+        return html, _article(title, "2026-11-01", int(query.get("vy", ["0"])[0]))
     if path == "/flode.xml":
         return "application/rss+xml", _feed(base, int(query.get("n", ["10"])[0]))
     if len(parts) == 2 and parts[0] == "flode" and parts[1].startswith("nyhet-"):
