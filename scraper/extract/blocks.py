@@ -10,7 +10,6 @@ The same walk collects the images, document links, tag/category links and
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +28,17 @@ from .class_hints import (
     hint_flags,
     quote_figure,
 )
+from .element import (
+    HIDDEN_CLASSES,
+    document_link,
+    flat_text,
+    hidden_attrs,
+    hidden_class,
+    image_src,
+    image_width,
+    taxonomy_link,
+)
+from .parse_work import MAX_PARSE_WORK, parse_work
 
 __all__ = [
     "CAPTION",
@@ -48,50 +58,9 @@ __all__ = [
 ]
 
 #: Depth of the element tree walked into blocks; a subtree deeper than that is
-#: read as one run of text (``_flat_text``), so that no page, however deep, makes
+#: read as one run of text (``flat_text``), so that no page, however deep, makes
 #: the walk recurse without end and none of its text is lost.
 _MAX_DEPTH = 400
-
-#: Most work (``parse_work``) a page may ask of the HTML parser: the estimate of
-#: a tree 20,000 block elements deep, about one second of parsing.
-MAX_PARSE_WORK = 250_000_000
-
-# Block elements that stay open until closed, and those that close themselves
-# (a second <p>, <li> ...): both make the parser look through the open ones.
-_NESTING_TAGS = (
-    "address|article|aside|blockquote|center|details|dialog|dir|div|dl|fieldset|figure|"
-    "footer|form|header|hgroup|main|menu|nav|ol|section|table|ul"
-)
-_SELF_CLOSING_TAGS = "p|li|dd|dt|h[1-6]|pre|figcaption|summary|tr|td|th"
-_SCANNED_TAGS = math.isqrt(2 * MAX_PARSE_WORK)
-_START_END_RE = re.compile(
-    rf"<(/?)(?:({_NESTING_TAGS})|{_SELF_CLOSING_TAGS})(?=[\s/>])", re.IGNORECASE
-)
-
-
-def parse_work(html: str) -> int:
-    """Estimate the HTML parser's work on ``html`` (block start tags times open blocks).
-
-    The estimate is the sum, over the block start tags, of the block elements
-    open at that point (by a scan of the tags, not a parse). An HTML parser
-    looks through the open elements at every block start tag (is a <p> open
-    that it must close?), so parsing is quadratic in the nesting: 20,000
-    nested <div> take lexbor about a second, 200,000 minutes. Cheap: a page
-    with too few tags to come near ``MAX_PARSE_WORK`` is not scanned at all.
-    """
-    # n start tags make at most n * n / 2 work, and each takes three characters or more.
-    if len(html) < 3 * _SCANNED_TAGS or html.count("<") <= _SCANNED_TAGS:
-        return 0
-    work = depth = 0
-    for match in _START_END_RE.finditer(html):
-        if match.group(1):
-            if match.group(2) and depth:
-                depth -= 1
-        else:
-            work += depth
-            if match.group(2):
-                depth += 1
-    return work
 
 
 @dataclass(slots=True)
@@ -179,97 +148,10 @@ class Segmented:
 
 
 _DIGITS = re.compile(r"\d+")
-_HIDDEN_CLASSES: dict[str, bool] = {}
 _INLINE_CAPTION_TAGS = frozenset({"em", "i", "small", "span", "cite"})
 _CREDIT_RE = re.compile(r"\b(?:foto|bild|illustration|photo|image|källa|grafik)\s*:", re.I)
-
-
-def _hidden_class(cls: str) -> bool:
-    """True when a class attribute hides its element from every reader (cached)."""
-    hidden = any(token in sel.HIDDEN_TOKENS for token in cls.lower().split())
-    if len(cls) <= _CACHED_CHARS:  # a megabyte-long class attribute is no key to keep
-        if len(_HIDDEN_CLASSES) > 50_000:
-            _HIDDEN_CLASSES.clear()
-        _HIDDEN_CLASSES[cls] = hidden
-    return hidden
-
-
-_CACHED_CHARS = 256
 #: Characters of an element's class and id kept in its structural path.
 _PATH_HINT_CHARS = 200
-
-
-def _document_link(href: str) -> bool:
-    """True when a link points to a document file (PDF, DOCX ...) by its extension."""
-    path = href.split("?", 1)[0].split("#", 1)[0]
-    dot = path.rfind(".")
-    return dot > path.rfind("/") and path[dot + 1 :].lower() in sel.ATTACHMENT_TYPES
-
-
-def _taxonomy_link(href: str, rel: str | None) -> bool:
-    """True when a link leads to a tag or category archive (by ``rel`` or its path)."""
-    if rel and "tag" in rel.lower().split():
-        return True
-    return bool(sel.TAXONOMY_PATH_RE.search(href.split("?", 1)[0]))
-
-
-def _hidden_attrs(attrs: dict[str, str | None]) -> bool:
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style")
-    return bool(style and sel.HIDDEN_STYLE_RE.search(style))
-
-
-def _image_width(value: str | None) -> int | None:
-    """The width attribute of an <img> in pixels, when it is a plain number."""
-    if value and value.isascii() and value.isdigit() and len(value) <= 6:
-        return int(value)
-    return None
-
-
-def _flat_text(node: LexborNode) -> str:
-    """The readable text of a subtree as one run, walked without recursion.
-
-    What the page walk does below ``_MAX_DEPTH``: skipped and hidden elements
-    stay out, block elements and <br> part words.
-    """
-    parts: list[str] = []
-    stop = node.mem_id
-    current = node.first_child
-    while current is not None:
-        tag = current.tag
-        descend = False
-        if tag == "-text":
-            parts.append(current.text_content or "")
-        elif tag and tag[0] != "-" and tag not in sel.SKIP_TAGS:
-            attrs = current.attributes
-            cls = attrs.get("class") if attrs else None
-            hidden = attrs and ((cls is not None and _hidden_class(cls)) or _hidden_attrs(attrs))
-            if not hidden:
-                if tag in sel.BLOCK_TAGS or tag == "br":
-                    parts.append(" ")
-                descend = current.first_child is not None
-        if descend:
-            current = current.first_child
-            continue
-        while current is not None and current.next is None:
-            current = current.parent
-            if current is None or current.mem_id == stop:
-                return "".join(parts)
-        if current is not None:
-            current = current.next
-    return "".join(parts)
-
-
-def _image_src(attrs: dict[str, str | None]) -> str:
-    """The image URL of an <img>, lazy-loading attributes included ("" when none)."""
-    src = (attrs.get("src") or "").strip()
-    if not src or src.startswith("data:"):
-        src = (attrs.get("data-src") or attrs.get("data-lazy-src") or "").strip()
-        if not src:
-            srcset = (attrs.get("srcset") or attrs.get("data-srcset") or "").strip()
-            src = srcset.split(" ", 1)[0].rstrip(",") if srcset else ""
-    return "" if src.startswith("data:") else src
 
 
 def segment_page(
@@ -316,7 +198,7 @@ def segment_page(
     furniture_tags = sel.FURNITURE_TAGS
     figure_tags = sel.FIGURE_TAGS
     furniture_roles = sel.FURNITURE_ROLES
-    hidden_classes = _HIDDEN_CLASSES
+    hidden_classes = HIDDEN_CLASSES
     mark_id = mark.mem_id if mark is not None else None
     pieces: list[str] = []
     # [characters, characters inside links, consecutive <br>, image just before]
@@ -343,7 +225,7 @@ def segment_page(
             )
 
     def add_flat(node: LexborNode, in_link: bool) -> None:
-        text = _flat_text(node)
+        text = flat_text(node)
         if text and (pieces or not text.isspace()):
             pieces.append(text)
             counts[0] += len(text)
@@ -388,7 +270,7 @@ def segment_page(
                 if cls is not None:
                     hidden = hidden_classes.get(cls)
                     if hidden is None:
-                        hidden = _hidden_class(cls)
+                        hidden = hidden_class(cls)
                     if hidden:
                         if pieces:
                             pieces.append(" ")  # a hidden separator or icon still parts words
@@ -396,7 +278,7 @@ def segment_page(
                         continue
                 if (
                     "hidden" in attrs or "style" in attrs or "aria-hidden" in attrs
-                ) and _hidden_attrs(attrs):
+                ) and hidden_attrs(attrs):
                     if pieces:
                         pieces.append(" ")
                     child = child.next
@@ -468,7 +350,7 @@ def segment_page(
             elif tag == "img":
                 counts[3] = 1
                 if attrs and with_refs:
-                    src = _image_src(attrs)
+                    src = image_src(attrs)
                     if src:
                         images.append(
                             ImageRef(
@@ -478,16 +360,16 @@ def segment_page(
                                 owner,
                                 figure,
                                 (attrs.get("class") or "").lower(),
-                                _image_width(attrs.get("width")),
+                                image_width(attrs.get("width")),
                             )
                         )
             elif tag == "a":
                 if attrs and with_refs:
                     href = attrs.get("href")
                     if href:
-                        if _document_link(href):
+                        if document_link(href):
                             links.append(LinkRef(href, len(blocks), owner, child))
-                        elif _taxonomy_link(href, attrs.get("rel")):
+                        elif taxonomy_link(href, attrs.get("rel")):
                             taxonomy.append(LinkRef(href, len(blocks), owner, child))
                 if depth < _MAX_DEPTH:
                     visit(child, owner, flagged, figure, True, depth + 1)
