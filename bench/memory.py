@@ -113,6 +113,10 @@ CHILD = (
 )
 
 
+#: ``--keep-db``: where the update's archive is kept for a look afterwards.
+KEEP_DB: str | None = None
+
+
 def run_update(urls: list[str], code: str | None) -> tuple[float, float, str]:
     """(peak RSS in MB, wall seconds, last output line) of one update in a child process."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,13 +126,13 @@ def run_update(urls: list[str], code: str | None) -> tuple[float, float, str]:
             text += f'[[source]]\nid = "s{n}"\nname = "Storby {n}"\nurl = "{url}"\ndelay = 0\n'
         sources.write_text(text, encoding="utf-8")
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        if code:
-            env["PYTHONPATH"] = code
+        env["PYTHONPATH"] = code or str(ROOT)
         start = time.perf_counter()
+        db = KEEP_DB or str(Path(tmp) / "archive.db")
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, "update"]
-            + ["--db", str(Path(tmp) / "archive.db"), "--sources", str(sources)],
+            [sys.executable, "-c", CHILD, "update", "--db", db, "--sources", str(sources)],
             env=env,
+            cwd=tmp,  # not the checkout: "-c" puts the working directory first on sys.path
             capture_output=True,
             text=True,
         )
@@ -171,7 +175,10 @@ def main() -> None:
     parser.add_argument("--page-mb", type=float, default=9.4)
     parser.add_argument("--sources", type=int, default=300)
     parser.add_argument("--code", help="directory holding the scraper package to run")
+    parser.add_argument("--keep-db", help="keep the update's archive at this path")
     args = parser.parse_args()
+    global KEEP_DB
+    KEEP_DB = args.keep_db
     print(f"code: {args.code or ROOT}")
     if args.case in ("big", "both"):
         bench_big(args.pages, args.page_mb, args.code)
