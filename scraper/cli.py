@@ -213,10 +213,20 @@ def update_command(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to bind.")
 @click.option("--immutable", is_flag=True, help="Serve a published snapshot (no writer).")
-def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
+@click.option(
+    "--sql/--no-sql",
+    "allow_sql",
+    default=None,
+    help="Let visitors run their own SQL (?sql=). Default: on for 127.0.0.1/::1/localhost, "
+    "off for any other address.",
+)
+def serve_command(
+    db_path: str, host: str, port: int, immutable: bool, allow_sql: bool | None
+) -> None:
     """Serve the archive with Datasette (read-only).
 
     Example: scraper serve --db archive.db --port 8001
+    (public: scraper serve --db snapshot.db --immutable --host 0.0.0.0, SQL off)
 
     Exit status: 2 no such archive or an address that cannot be bound, 4 the
     port is in use.
@@ -226,12 +236,15 @@ def serve_command(db_path: str, host: str, port: int, immutable: bool) -> None:
             f"{db_path}: no such archive (run 'scraper update' or 'scraper demo' first)",
             EXIT_CONFIG,
         )
-    _serve(db_path, host=host, port=port, immutable=immutable)
+    _serve(db_path, host=host, port=port, immutable=immutable, allow_sql=allow_sql)
 
 
-def _serve(db_path: str, *, host: str, port: int, immutable: bool = False) -> None:
+def _serve(
+    db_path: str, *, host: str, port: int, immutable: bool = False, allow_sql: bool | None = None
+) -> None:
     """Bind, say where, and serve until interrupted."""
     from scraper.serve.app import listen, serve, served_url
+    from scraper.serve.safety import sql_allowed
 
     try:
         sock = listen(host, port)
@@ -240,7 +253,10 @@ def _serve(db_path: str, *, host: str, port: int, immutable: bool = False) -> No
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_CONFIG)
     click.echo(f"Serving {db_path} at {served_url(sock)} (Ctrl-C to stop)")
-    serve(db_path, immutable=immutable, sock=sock)
+    sql = sql_allowed(host, allow_sql)
+    if not sql:
+        click.echo("Arbitrary SQL is off (--sql turns it on); canned queries and feeds work.")
+    serve(db_path, immutable=immutable, sock=sock, allow_sql=sql)
 
 
 @cli.command(name="demo")

@@ -33,13 +33,13 @@ import tomllib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from .errors import ConfigError
 from .records import Config, RefetchSchedule, Settings, Source
 from .registry import organisation_by_id
+from .sites import parse_origin
 
 __all__ = ["load_config", "parse_config"]
 
@@ -190,8 +190,7 @@ def _check_type(value: Any, expected: type, *, path: str, line: int | None, fiel
 
 
 def _check_url(value: str, *, path: str, line: int | None, field: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parse_origin(value) is None:  # a bad port or IPv6 literal too
         raise ConfigError(f"not an http(s) URL: {value!r}", path=path, line=line, field=field)
     return value.strip()
 
@@ -303,6 +302,22 @@ def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
             path=path,
             line=locator.settings_key("heal"),
             field="settings.heal",
+        )
+    for key in ("slow_answer", "host_slow_window"):
+        if key in values and values[key] <= 0:
+            raise ConfigError(
+                "must be more than 0",
+                path=path,
+                line=locator.settings_key(key),
+                field=f"settings.{key}",
+            )
+    window = values.get("host_slow_window", Settings.host_slow_window)
+    if values.get("host_slow_limit", 0) > window:
+        raise ConfigError(
+            f"must be at most host_slow_window ({window}), or 0 for no limit",
+            path=path,
+            line=locator.settings_key("host_slow_limit"),
+            field="settings.host_slow_limit",
         )
     if values.get("concurrency", 1) < 1:
         raise ConfigError(

@@ -62,6 +62,13 @@ class Settings:
     #: connections), counted since it last answered, before it is given up for
     #: the run; 0 for no limit.
     host_time_budget: float = 60.0
+    #: Seconds after which an answer counts as slow (for ``host_slow_limit``).
+    slow_answer: float = 10.0
+    #: Attempts to a host (its last ones) in which slow or missing answers are counted.
+    host_slow_window: int = 10
+    #: Slow or missing answers among the last ``host_slow_window`` attempts that give
+    #: the host up for the run, however many good answers came between; 0: never.
+    host_slow_limit: int = 5
     #: Largest body accepted, in bytes (after decompression).
     max_bytes: int = 10_000_000
     #: Redirects followed per request.

@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scraper"
 
 #: Modules every stage may import: records between stages, errors, time, the registry
 #: of municipalities and regions, and
-#: pure text helpers (Swedish dates, word diffs).
-SHARED = frozenset({"records", "errors", "timestamps", "dates", "diff", "registry"})
+#: pure text helpers (Swedish dates, word diffs, a URL's site).
+SHARED = frozenset({"records", "errors", "timestamps", "dates", "diff", "registry", "sites"})
 
 EVERY_STAGE = frozenset(
     {"config", "fetch", "discover", "extract", "store", "update", "serve", "demo"}

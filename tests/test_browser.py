@@ -132,3 +132,35 @@ def test_canned_search_without_diacritics(browser, site: str) -> None:
         assert page.locator("h1.release-title").inner_text() == SEED_TITLE
     finally:
         page.close()
+
+
+def test_pages_work_under_the_content_security_policy(browser, site: str) -> None:
+    """Datasette's inline scripts run (SQL editor, column menus): the CSP blocks none of them."""
+    page = browser.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort() if not route.request.url.startswith(site) else route.continue_()
+        ),
+    )
+    try:
+        response = page.goto(f"{site}/archive?sql=select+id,+title+from+releases")
+        assert "script-src" in response.headers["content-security-policy"]
+        page.wait_for_selector(".CodeMirror")  # built by an inline script
+        page.goto(f"{site}/archive/releases")
+        page.locator("th.col-title svg.dropdown-menu-icon").click()  # table.js + inline config
+        assert page.locator(".dropdown-menu").first.is_visible()
+        page.goto(f"{site}/archive/search?q=skolor")
+        page.get_by_role("link", name="Nya skolan i Gamleby står klar").click()
+        page.wait_for_selector("h1.release-title")
+        assert violations == []
+    finally:
+        page.close()

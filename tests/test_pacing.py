@@ -35,8 +35,14 @@ from scraper.records import Settings
 AGENT = "scraper/0.1.0 (+https://example.org/scraper)"
 NOW = datetime(2026, 11, 27, 14, 37, tzinfo=UTC)
 URL = httpx.URL("https://www.vastervik.se/nyheter/1")
+#: host_slow_limit=0: the tests of the other rules see those rules alone.
 BASE = Settings(
-    delay=0.0, retries=3, retry_backoff=1.0, max_retry_after=120.0, host_failure_limit=5
+    delay=0.0,
+    retries=3,
+    retry_backoff=1.0,
+    max_retry_after=120.0,
+    host_failure_limit=5,
+    host_slow_limit=0,
 )
 
 

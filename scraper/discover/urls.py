@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunspli
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.sites import parse_origin, same_host
+
 __all__ = [
     "ARCHIVE_SEGMENTS",
     "FILE_EXTENSIONS",
@@ -77,17 +79,15 @@ def normalize_url(href: str, base: str) -> str | None:
     if not href or href.lower().startswith(("mailto:", "tel:", "javascript:", "data:", "sms:")):
         return None
     try:
-        parts = urlsplit(urljoin(base, href))
+        joined = urljoin(base, href)
+        parts = urlsplit(joined)
     except ValueError:
         return None
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.hostname:
+    origin = parse_origin(joined)  # None for a bad port or IPv6 literal too
+    if origin is None:
         return None
-    host = parts.hostname.lower()
-    port = parts.port if parts.port not in {None, 80 if scheme == "http" else 443} else None
-    netloc = f"{host}:{port}" if port else host
     path, query = _escapes(parts.path or "/"), _escapes(parts.query)
-    return urlunsplit((scheme, netloc, path, query, ""))
+    return urlunsplit((origin.scheme, origin.netloc, path, query, ""))
 
 
 def canonical_url(url: str) -> str:
@@ -104,14 +104,9 @@ def _escapes(part: str) -> str:
 
 
 def same_site(url: str, other: str) -> bool:
-    """True when both URLs are on the same host (a leading "www." aside)."""
-    a, b = urlsplit(url), urlsplit(other)
-    return _bare_host(a.netloc) == _bare_host(b.netloc)
-
-
-def _bare_host(netloc: str) -> str:
-    netloc = netloc.lower()
-    return netloc[4:] if netloc.startswith("www.") else netloc
+    """True when both URLs are on the same host (a leading "www." aside) and port
+    (http and https on their default ports count as one)."""
+    return same_host(url, other)
 
 
 def listing_base_path(path: str) -> str:

@@ -19,12 +19,12 @@ point of the public extraction benchmark.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.errors import ExtractError
 from scraper.records import ListingEntry, Release, SiteTemplate, Source
+from scraper.sites import same_host
 
 from . import selectors as sel
 from .blocks import (
@@ -60,14 +60,6 @@ _ENGLISH = frozenset(
     {"the", "and", "of", "to", "is", "in", "that", "for", "with", "on", "are", "was", "be",
      "by", "this", "it", "as", "from", "will", "have", "has", "an"}
 )  # fmt: skip
-
-
-def _same_site(a: str, b: str) -> bool:
-    try:
-        host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
-    except ValueError:  # no URL at all ("http://[::1")
-        return False
-    return host_a.removeprefix("www.") == host_b.removeprefix("www.")
 
 
 def _common_ancestor(seg: Segmented, a: int, b: int) -> int:
@@ -299,7 +291,7 @@ def _extract_release(
     candidate = head.canonical or head.meta.get("og:url")
     if candidate:
         resolved = resolve_url(base, candidate)
-        if resolved is not None and _same_site(resolved, url):
+        if resolved is not None and same_host(resolved, url):
             canonical = resolved
     return Release(
         url=url,

@@ -13,17 +13,17 @@ retries with backoff or after Retry-After, a failing host given up for the run.
 Every attempt has connect / read timeouts (httpx) and a total timeout
 (``asyncio.timeout``). Cookies are kept per host for the run (Sitevision load
 balancers answer 307 forever to a client without them). Redirects are followed
-by hand (robots and pacing apply to each hop) and must stay on the site's
-registrable domain. Bodies are streamed and decompressed (scraper.fetch.inflate),
-capped at ``settings.max_bytes`` after decompression, and decoded to text
-without mojibake (scraper.fetch.charset).
+by hand (robots and pacing apply to each hop) and must stay on the site
+(registrable domain and port, scraper.sites); a site on a public address may
+not redirect into loopback, private or link-local ones. Bodies are streamed
+and decompressed (scraper.fetch.inflate), capped at ``settings.max_bytes``
+after decompression, and decoded to text without mojibake (scraper.fetch.charset).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -35,13 +35,27 @@ import httpx
 
 from scraper.errors import FetchError, RobotsDisallowed
 from scraper.records import Page, Settings
+from scraper.sites import (
+    is_internal_host,
+    parse_origin,
+    registrable_domain,
+    site_key,
+    url_host,
+)
 from scraper.timestamps import format_timestamp
 
 from .charset import Decoded, decode_body, is_text_type
 from .failures import connection_failure, describe
 from .inflate import BodyError, read_body
 from .pacing import AttemptFailed, Pacer, Response, host_key, status_reason
-from .robots import ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, RobotsRules, RobotsTxt, is_definite
+from .robots import (
+    ROBOTS_MAX_BYTES,
+    ROBOTS_MAX_REDIRECTS,
+    RobotsRules,
+    RobotsTxt,
+    is_definite,
+    robots_text,
+)
 from .useragent import CONTACT_URL, user_agent
 
 # Some names live in scraper.fetch.charset, scraper.fetch.robots and scraper.fetch.useragent now;
@@ -84,25 +98,6 @@ class RequestRecord:
     attempts: int
     #: Why the fetch failed for good, None on success (a 304 is a success).
     error: str | None = None
-
-
-def registrable_domain(url_or_host: str) -> str:
-    """Return the registrable domain ("vastervik.se") of a URL or host name.
-
-    Approximation without the public suffix list: the last two labels, three
-    under a known two-level suffix ("x.co.uk"). IP addresses and single-label
-    hosts come back whole.
-    """
-    value = url_or_host if "//" in url_or_host else f"http://{url_or_host}"
-    host = httpx.URL(value).host.lower().rstrip(".")
-    try:
-        ipaddress.ip_address(host)
-        return host
-    except ValueError:
-        pass
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac"} else 2
-    return ".".join(labels[-keep:])
 
 
 @dataclass
@@ -268,7 +263,9 @@ class Fetcher:
         :param etag: sent as If-None-Match.
         :param last_modified: sent as If-Modified-Since.
         :param site: URL or host of the source's site: redirects may go to its
-            registrable domain or to the one of ``url``, nowhere else.
+            site or to the one of ``url`` (registrable domain and port), nowhere
+            else; unless it is on a loopback, private or link-local address
+            itself, no hop may go to one.
         :param purpose: passed through to the ``RequestRecord``.
         :param off_site: let redirects go to any site (robots.txt still asked on
             every host): for a home page whose municipality changed domain.
@@ -335,6 +332,8 @@ class Fetcher:
             raise FetchError(f"invalid URL: {exc}", url=url, attempts=0) from exc
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise FetchError("not an http(s) URL", url=url, attempts=0)
+        if parse_origin(str(parsed)) is None:  # a port beyond 65535 ...
+            raise FetchError("invalid URL: bad host or port", url=url, attempts=0)
         return parsed.copy_with(fragment=None)
 
     def _record(
@@ -390,7 +389,7 @@ class Fetcher:
         elapsed = self._clock() - started
         self._record(job, "robots", size=len(response.content), elapsed=elapsed, error=None)
         return self._robots_answered(
-            robots_url, response.status, response.content.decode("utf-8", "replace")
+            robots_url, response.status, robots_text(response.content, limit=job.limit)
         )
 
     def _robots_answered(self, url: str, status: int, text: str) -> RobotsRules:
@@ -404,12 +403,18 @@ class Fetcher:
     async def _follow(self, job: _Job) -> Response:
         """Request ``job.url``, follow redirects within the site; return the final response."""
         current = self._parse(job.url)
-        domains = {registrable_domain(current.host)}
-        if job.site:
-            domains.add(registrable_domain(job.site))
+        # A site is its registrable domain and port (http -> https on the default
+        # ports stays on it); redirects may not leave it.
+        site = job.site if not job.site or "//" in job.site else f"http://{job.site}"
+        sites = {site_key(str(current)), site_key(site or "")} - {None}
+        # A public site may not send us into the machine's own network.
+        internal = is_internal_host(url_host(site) if site else current.host)
         seen: set[tuple[str, str | None]] = set()
         while True:
             job.final_url = str(current)
+            if not internal and is_internal_host(current.host):
+                reason = f"refused: {current.host} is not a public address (the site is)"
+                raise job.error(reason, status=job.status)
             host = self._pacer.host(current)
             if host.given_up:
                 raise job.error(host.given_up_reason, status=job.status)
@@ -452,7 +457,7 @@ class Fetcher:
                 target = self._parse(str(current.join(location.strip())))
             except FetchError as exc:
                 raise job.error(f"bad redirect ({exc.reason})", status=response.status) from exc
-            if registrable_domain(target.host) not in domains and not job.off_site:
+            if site_key(str(target)) not in sites and not job.off_site:
                 raise job.error(f"redirected off-site to {target}", status=response.status)
             if len(seen) > job.max_hops:
                 raise job.error(f"more than {job.max_hops} redirects", status=response.status)
@@ -493,6 +498,11 @@ class Fetcher:
             ) from exc
         except httpx.TransportError as exc:
             message = describe(exc)
+            if message.startswith("Invalid URL in location header"):
+                # httpx reads Location even when it does not follow redirects.
+                raise AttemptFailed(
+                    f"bad redirect ({message.removesuffix('.')})", retryable=False, host_fault=False
+                ) from exc
             if "message body" in message:  # h11: fewer bytes than Content-Length / chunks
                 raise AttemptFailed(f"truncated body: {message}") from exc
             failed = connection_failure(exc, host_key(url))

@@ -14,13 +14,18 @@ fetches failed for good ``settings.host_failure_limit`` times in a row is
 given up, and so is a host that has gone ``settings.host_time_budget``
 seconds of attempts without answering at all (timeouts, refused or failed
 connections) since it last answered: no attempt waits on a silent host beyond
-that budget. No network here: scraper.fetch hands in the request to send.
+that budget. A host is also given up once ``settings.host_slow_limit`` of its
+last ``settings.host_slow_window`` attempts were slow (an answer after
+``settings.slow_answer`` seconds or more) or got no answer: good answers in
+between do not reset that count, so a host that is slow every other page is
+left too. No network here: scraper.fetch hands in the request to send.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +36,7 @@ import httpx
 
 from scraper.errors import FetchError
 from scraper.records import Settings
+from scraper.sites import host_and_port
 
 from .robots import RobotsRules
 
@@ -112,6 +118,9 @@ class HostState:
     silent_time: float = 0.0
     #: Clock time the last request to the host started.
     last_start: float = 0.0
+    #: For its last attempts (``settings.host_slow_window``): True where the
+    #: answer was slow or missing.
+    recent: deque[bool] = field(default_factory=deque)
 
     def give_up(self, reason: str) -> None:
         """Leave the host for the rest of the run, saying why."""
@@ -121,8 +130,9 @@ class HostState:
 
 
 def host_key(url: httpx.URL) -> str:
-    """The key hosts are paced by: "host", or "host:port" for a non-default port."""
-    return url.host if url.port is None else f"{url.host}:{url.port}"
+    """The key hosts are paced by: "host", or "host:port" for a non-default port
+    ("[::1]:8080" for an IPv6 literal)."""
+    return host_and_port(url.host, url.port)
 
 
 def status_reason(status: int) -> str:
@@ -184,7 +194,8 @@ class Pacer:
         """The state of the URL's host (created on first use)."""
         key = host_key(url)
         if key not in self.hosts:
-            self.hosts[key] = HostState(key)
+            window = deque[bool](maxlen=max(1, self.settings.host_slow_window))
+            self.hosts[key] = HostState(key, recent=window)
         return self.hosts[key]
 
     @property
@@ -197,6 +208,19 @@ class Pacer:
             f"no answer from {host.key} in {self.settings.host_time_budget:g} s ({why}): "
             "host given up for this run (host_time_budget)"
         )
+
+    def _note_answer(self, host: HostState, *, answered: bool) -> None:
+        """Count an attempt in the host's window; give the host up when too many
+        of its last attempts were slow or got no answer (``host_slow_limit``)."""
+        took = max(0.0, (host.last_end or 0.0) - host.last_start)
+        host.recent.append(not answered or took >= self.settings.slow_answer)
+        limit, bad = self.settings.host_slow_limit, sum(host.recent)
+        if limit and bad >= limit:
+            host.give_up(
+                f"{bad} of the last {len(host.recent)} answers from {host.key} were slow "
+                f"({self.settings.slow_answer:g} s or more) or missing: host given up for "
+                "this run (host_slow_limit)"
+            )
 
     def _note_silence(self, host: HostState, failure: AttemptFailed) -> bool:
         """Count an attempt that got no answer; True when the host's time budget is spent."""
@@ -229,9 +253,11 @@ class Pacer:
                 response = await self._attempt(host, request, gap=gap, fail=fail)
             except AttemptFailed as exc:
                 failure = exc
+                self._note_answer(host, answered=exc.answered)
                 if not exc.answered and self._note_silence(host, exc):
                     raise fail(host.given_up_reason) from None
             else:
+                self._note_answer(host, answered=True)
                 host.answered, host.unreachable, host.silent_time = True, None, 0.0
                 if response.status not in RETRY_STATUSES:
                     host.failures = 0

@@ -24,6 +24,7 @@ __all__ = [
     "RobotsRules",
     "RobotsTxt",
     "is_definite",
+    "robots_text",
     "sitemap_urls",
 ]
 
@@ -35,6 +36,19 @@ ROBOTS_MAX_REDIRECTS = 5
 def is_definite(status: int) -> bool:
     """True when a failed robots.txt fetch that ended on ``status`` still means "no robots.txt"."""
     return 300 <= status < 500 and status != 429
+
+
+def robots_text(content: bytes, *, limit: int = ROBOTS_MAX_BYTES) -> str:
+    """The text of a robots.txt body read up to ``limit`` bytes.
+
+    A body that filled the limit was cut, most likely inside a line: that last
+    partial line is dropped, so that "Disallow: /*private" cut to "Disallow: /*"
+    cannot forbid the whole site.
+    """
+    if len(content) >= limit:
+        end = max(content.rfind(b"\n"), content.rfind(b"\r"))
+        content = content[: end + 1]
+    return content.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)

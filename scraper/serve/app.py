@@ -9,7 +9,9 @@ The database is served under its file name's stem (``archive.db`` ->
 ``/archive``); metadata and canned queries follow that name. Connections are
 read-only (Datasette opens files with ``mode=ro``; the plugin adds
 ``PRAGMA query_only``), no write plugin is installed and queries stop after
-``sql_time_limit_ms``. ``immutable=True`` serves a published snapshot: faster
+``sql_time_limit_ms``; ``scraper.serve.safety`` bounds what a query may return,
+refuses dangerous functions and adds security headers, and ``allow_sql=False``
+turns visitors' own SQL off. ``immutable=True`` serves a published snapshot: faster
 (counts cached, no locking) but the file must not change while served, so
 checkpoint the WAL into it first
 (``sqlite3 archive.db 'PRAGMA wal_checkpoint(TRUNCATE)'``).
@@ -74,6 +76,7 @@ def make_datasette(
     settings: dict[str, Any] | None = None,
     metadata: dict[str, Any] | None = None,
     title: str | None = None,
+    allow_sql: bool = True,
 ) -> Datasette:
     """Return a Datasette serving the archive at ``db_path``, read-only.
 
@@ -82,6 +85,8 @@ def make_datasette(
     :param settings: Datasette settings overriding ``DEFAULT_SETTINGS``.
     :param metadata: metadata replacing ``build_metadata(name)`` entirely.
     :param title: the archive's title on every page.
+    :param allow_sql: whether visitors may run their own SQL (``?sql=``, ``_where=``);
+        canned queries, tables, search and feeds work either way.
     :raises StorageError: when the file does not exist.
     """
     path = Path(db_path)
@@ -95,7 +100,7 @@ def make_datasette(
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],
         metadata=metadata,
-        settings={**DEFAULT_SETTINGS, **(settings or {})},
+        settings={**DEFAULT_SETTINGS, **(settings or {}), "default_allow_sql": allow_sql},
         template_dir=str(TEMPLATE_DIR),
         static_mounts=[(datasette_plugin.STATIC_MOUNT, str(STATIC_DIR))],
     )

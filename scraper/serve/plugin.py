@@ -19,6 +19,8 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   like a document (title, municipality, dates, body, images, attachments,
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
+- From ``scraper.serve.safety``: query limits and the SQL authorizer, security
+  headers and spreadsheet-safe CSV, ``/-/databases`` without directories.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
 from scraper.store.search import build_match_query
+
+# Hook implementations of the public face (limits, headers, safe CSV): imported
+# so that they register with this plugin.
+from .safety import (  # noqa: F401
+    safety_asgi_wrapper,
+    safety_prepare_connection,
+    safety_register_routes,
+    xml_safe,
+)
 
 __all__ = [
     "atom_time",
@@ -178,9 +189,11 @@ def _atom_feed(
     def sub(
         parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str
     ) -> ElementTree.Element:
-        element = ElementTree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        # xml_safe: stored text (and the query string) may hold control characters.
+        safe = {key: xml_safe(value) for key, value in attrs.items()}
+        element = ElementTree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", safe)
         if text is not None:
-            element.text = text
+            element.text = xml_safe(text)
         return element
 
     feed = ElementTree.Element(f"{{{ATOM_NS}}}feed")
@@ -214,6 +227,14 @@ def _atom_feed(
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
+def _text_row(columns: list[str], values: Any) -> dict[str, str | None]:
+    # Any SQL may feed a feed: numbers and blobs become text like everything else.
+    row: dict[str, str | None] = {}
+    for column, value in zip(columns, values, strict=True):
+        row.setdefault(column, value if value is None or isinstance(value, str) else str(value))
+    return row
+
+
 def render_atom(
     datasette: Any,
     request: Any,
@@ -232,7 +253,8 @@ def render_atom(
         )
     now = datetime.now(UTC).isoformat(timespec="seconds")
     entries = []
-    for row in rows:
+    for values in rows:
+        row = _text_row(columns, values)
         original = row["atom_link"] if "atom_link" in columns else None
         archive = None
         if "atom_release_id" in columns and row["atom_release_id"] is not None:

@@ -68,8 +68,22 @@ class Archive(
     # -- locking
 
     def lock(self) -> None:
-        """Take the update lock of this database, or raise LockedError at once."""
-        lock_path = self.path.with_name(self.path.name + ".lock")
+        """Take the update lock of this database, or raise LockedError at once.
+
+        The lock is the database's, not its name's: it sits beside the real
+        file (symbolic links resolved), so two names of one database cannot
+        both update it. A database file with several hard links is refused:
+        nothing tells its names apart, and SQLite keeps its journal and WAL
+        under the name it was opened by, so two names are two unsafe databases.
+        """
+        real = Path(os.path.realpath(self.path))
+        links = real.stat().st_nlink if real.exists() else 1
+        if links > 1:
+            raise LockedError(
+                f"{self.path}: cannot lock a database file with {links} hard links (SQLite keeps "
+                "one safe under one name only): copy it instead of linking it"
+            )
+        lock_path = real.with_name(real.name + ".lock")
         handle = open(lock_path, "a+")  # noqa: SIM115 - held until unlock()
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

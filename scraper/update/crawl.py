@@ -396,6 +396,22 @@ class _Job(ExtractionSteps):
     async def _fetch_release(
         self, source: Source, url: str, tally: _Tally, *, known: bool
     ) -> int | None:
+        """``_fetch_and_store_release``, where any unexpected error costs this URL
+        only: it is recorded for the URL (``fetches``; a frontier URL counts an
+        attempt) and the source goes on with its other URLs."""
+        try:
+            return await self._fetch_and_store_release(source, url, tally, known=known)
+        except Exception as exc:
+            tally.failed += 1
+            error = FetchError(f"internal error: {type(exc).__name__}: {exc}", url=url, attempts=0)
+            if not known:
+                self.archive.note_attempt(url, error=error.reason)
+            self._log_error(source, url, "release", error, "failed")
+            return None
+
+    async def _fetch_and_store_release(
+        self, source: Source, url: str, tally: _Tally, *, known: bool
+    ) -> int | None:
         """Fetch one release page and store it raw; returns the raw page id or None.
 
         ``known``: a re-check of a stored release (conditional; a 404/410 or a

@@ -100,7 +100,12 @@ class ExtractionSteps:
         for page_id in self.archive.pages_extracted_under_another_template(
             source.id, template.fingerprint
         ):
-            self._reextract(source, page_id, template)
+            try:
+                self._reextract(source, page_id, template)
+            except Exception as exc:  # one odd stored page must not stop the source
+                reason = f"internal error: {type(exc).__name__}: {exc}"
+                url = self.archive.page_url(page_id)
+                self._log(source, url, "extract", outcome="failed", error=reason)
 
     def _learn(
         self, source: Source, page_ids: list[int], *, provisional: bool = False
@@ -123,6 +128,20 @@ class ExtractionSteps:
         return template
 
     def _extract_and_save(
+        self, source: Source, page_id: int, template: SiteTemplate | None, tally: Counts
+    ) -> None:
+        """``_extract_and_save_page``, where any unexpected error (storing included)
+        costs this page only: it is recorded for its URL and the source goes on."""
+        try:
+            self._extract_and_save_page(source, page_id, template, tally)
+        except Exception as exc:
+            tally.failed += 1
+            reason = f"internal error: {type(exc).__name__}: {exc}"
+            self._log(
+                source, self.archive.page_url(page_id), "extract", outcome="failed", error=reason
+            )
+
+    def _extract_and_save_page(
         self, source: Source, page_id: int, template: SiteTemplate | None, tally: Counts
     ) -> None:
         final_url, html = self.archive.page_html(page_id)

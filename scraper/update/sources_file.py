@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import tomlkit
 from tomlkit.items import AoT, Table
 
 from scraper.records import Discovery
+from scraper.sites import url_host
 
 __all__ = ["source_id_for", "write_sources"]
 
@@ -106,5 +106,4 @@ def write_sources(path: Path, discoveries: list[Discovery], *, today: str = "") 
 
 def bare_host(url: str) -> str:
     """The host of a URL (or of a bare "www.x.se") in lower case, without "www."."""
-    host = (urlsplit(url if "//" in url else f"https://{url}").hostname or "").lower()
-    return host.removeprefix("www.")
+    return url_host(url if "//" in url else f"https://{url}").removeprefix("www.")
