@@ -109,18 +109,29 @@ class QueryExplosions:
             parts = urlsplit(url)
             if parts.query:
                 self._variants[_path_key(url)].add(url)
+        verdicts: dict[str, str | None] = {}  # one judgement per path, not per link
         found: dict[str, str] = {}
         for url in urls:
-            variants = self._variants.get(_path_key(url))
-            if not variants or len(variants) < self.threshold:
-                continue
-            varying = _varying_parameters(variants)
-            if len(varying) >= 2 and not _names_the_page(variants):
-                found[url] = (
-                    f"{len(variants)} links to {urlsplit(url).path or '/'} differing only in "
-                    f"their query ({', '.join(sorted(varying)[:4])})"
-                )
+            key = _path_key(url)
+            if key not in verdicts:
+                verdicts[key] = self._verdict(key)
+            reason = verdicts[key]
+            if reason:
+                found[url] = reason
         return found
+
+    def _verdict(self, key: str) -> str | None:
+        """Why the links to one path are an explosion, or None."""
+        variants = self._variants.get(key)
+        if not variants or len(variants) < self.threshold:
+            return None
+        varying = _varying_parameters(variants)
+        if len(varying) < 2 or _names_the_page(variants):
+            return None
+        return (
+            f"{len(variants)} links to {urlsplit(key).path or '/'} differing only in "
+            f"their query ({', '.join(sorted(varying)[:4])})"
+        )
 
 
 def _path_key(url: str) -> str:
