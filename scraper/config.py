@@ -329,7 +329,7 @@ def _parse_settings(raw: Any, *, path: str, locator: _Locator) -> Settings:
     return Settings(**values)
 
 
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float}
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
 
 
 def _parse_table(

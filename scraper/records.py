@@ -100,6 +100,15 @@ class Settings:
     #: Seconds one source may take per run before it stops fetching (the rest
     #: waits for the next run). 0: no limit.
     source_time_budget: float = 3600.0
+    #: Archive each release's images and attachments with it (``release_media``),
+    #: so the archive still shows them after the site deleted them.
+    media: bool = True
+    #: Largest image archived, in bytes (after decompression).
+    media_max_bytes: int = 5_000_000
+    #: Largest attachment (PDF, document) archived, in bytes.
+    attachment_max_bytes: int = 20_000_000
+    #: Most bytes of images and attachments archived for one release.
+    media_release_max_bytes: int = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -605,3 +614,16 @@ class ReleaseFolder:
     examples: tuple[str, ...] = ()
     #: Why: counts and the folder's words.
     evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """An image or attachment of a stored release, to be archived with it."""
+
+    release_id: int
+    #: The file's absolute URL, as the release page gave it.
+    url: str
+    #: "image" or "attachment".
+    kind: str
+    #: The release's URL: the site whose same-site rules the file must meet.
+    page_url: str

@@ -41,6 +41,15 @@ def test_running_the_demo_twice_leaves_the_same_archive(tmp_path: Path) -> None:
     assert archive_rows(db) == rows
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 0
+        # Every image and attachment the releases show is archived with them, once.
+        shown = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM images) + (SELECT COUNT(*) FROM attachments)"
+        ).fetchone()[0]
+        statuses = dict(
+            conn.execute("SELECT status, COUNT(*) FROM release_media GROUP BY status").fetchall()
+        )
+        assert shown > 50 and statuses == {"archived": shown}
+        assert conn.execute("SELECT COUNT(*) FROM media WHERE size = 0").fetchone()[0] == 0
 
 
 def test_the_transport_sends_a_stable_name_to_its_local_server_and_keeps_the_host() -> None:

@@ -249,6 +249,7 @@ class Fetcher:
         site: str | None = None,
         purpose: str = "page",
         off_site: bool = False,
+        limit: int | None = None,
     ) -> Page:
         """Fetch ``url`` and return the final response (after redirects) as a ``Page``.
 
@@ -269,6 +270,8 @@ class Fetcher:
         :param purpose: passed through to the ``RequestRecord``.
         :param off_site: let redirects go to any site (robots.txt still asked on
             every host): for a home page whose municipality changed domain.
+        :param limit: body cap in bytes for this fetch (default ``settings.max_bytes``):
+            an archived image or attachment has caps of its own.
         """
         headers = {}
         if etag:
@@ -282,7 +285,7 @@ class Fetcher:
             gap=self.settings.delay if delay is None else delay,
             site=site,
             check_robots=True,
-            limit=self.settings.max_bytes,
+            limit=self.settings.max_bytes if limit is None else limit,
             max_hops=self.settings.max_redirects,
             off_site=off_site,
         )

@@ -19,6 +19,7 @@ checkpoint the WAL into it first
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 from pathlib import Path
@@ -29,6 +30,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from scraper.errors import PortInUseError, StorageError
+from scraper.store import Archive
 
 from . import plugin as datasette_plugin
 from .metadata import build_metadata
@@ -55,6 +57,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "truncate_cells_html": 300,
     "suggest_facets": False,
     "allow_download": True,
+    # .csv?_stream=on returns every row: Datasette's default stops a stream at 100 MB,
+    # about 40,000 releases.
+    "max_csv_mb": 0,
 }
 
 
@@ -67,6 +72,13 @@ def _register_plugin() -> None:
     # The plugin may also arrive through a "datasette" entry point.
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="scraper")
+
+
+def _upgrade(path: Path) -> None:
+    """Bring an archive written by an older version to the current schema, in one
+    transaction (a current one is only read); a file we may not write is served as is."""
+    with contextlib.suppress(StorageError):
+        Archive(path).close()
 
 
 def make_datasette(
@@ -93,6 +105,8 @@ def make_datasette(
     if not path.is_file():
         raise StorageError(f"{path}: no such archive")
     _register_plugin()
+    if not immutable:
+        _upgrade(path)
     name = database_name(path)
     if metadata is None:
         metadata = build_metadata(name, **({"title": title} if title else {}))

@@ -235,7 +235,11 @@ TABLES: dict[str, dict[str, Any]] = {
             "url": "Kanonisk adress hos kommunen: pressmeddelandets identitet",
             "title": "Rubrik",
             "kind": "Typ: Pressmeddelande, Pressinbjudan, Nyhet …; tom när okänd",
-            "published": "Publicerad enligt sidan (YYYY-MM-DD eller med klockslag)",
+            "published": "Publiceringsdag enligt sidan (YYYY-MM-DD)",
+            "published_time": (
+                "Publiceringstid när sidan anger klockslag (YYYY-MM-DDTHH:MM, med tidszon när "
+                "sidans metadata har den), annars tomt"
+            ),
             "published_source": "Var publiceringsdatumet hittades (json-ld, meta, time, text …)",
             "updated": "Uppdaterad enligt sidan, om den säger det",
             "updated_source": "Var uppdateringsdatumet hittades",
@@ -298,7 +302,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "title": "Rubriken i den här versionen",
             "lead": "Ingressen i den här versionen",
             "body": "Brödtexten i den här versionen",
-            "published": "Publiceringsdatumet i den här versionen",
+            "published": "Publiceringsdagen i den här versionen",
+            "published_time": "Publiceringstiden i den här versionen, när sidan angav klockslag",
             "content_hash": "SHA-256 av versionens innehåll",
             "first_seen": "När versionen först sågs (UTC)",
             "last_seen": "När versionen senast sågs (UTC)",
@@ -341,6 +346,44 @@ TABLES: dict[str, dict[str, Any]] = {
             "size": "Storlek okomprimerad (bytes)",
             "compression": "Komprimering (zstd)",
             "data": "Komprimerade bytes",
+        },
+    },
+    "media": {
+        "description": (
+            "Arkiverade bilder och bilagor, en gång per unikt innehåll; visas på "
+            "/<databas>/-/media/<sha256>."
+        ),
+        "hidden": True,
+        "columns": {
+            "sha256": "SHA-256 av filens bytes",
+            "content_type": "Filtypen, läst ur filens första bytes när den känns igen",
+            "size": "Storlek (bytes)",
+            "chunks": "Antal delar i media_chunks",
+        },
+    },
+    "media_chunks": {
+        "description": "De arkiverade filernas bytes, i delar om högst 1 MiB.",
+        "hidden": True,
+        "columns": {
+            "sha256": "Filen (media.sha256)",
+            "seq": "Delens nummer, från 0",
+            "data": "Delens bytes",
+        },
+    },
+    "release_media": {
+        "description": "Pressmeddelandenas bilder och bilagor: arkiverade eller varför inte.",
+        "columns": {
+            "release_id": "Pressmeddelandet (releases.id)",
+            "url": "Filens adress på kommunens webbplats",
+            "kind": "image (bild) eller attachment (bilaga)",
+            "sha256": "Den arkiverade filen (media.sha256), tomt om den inte arkiverades",
+            "status": (
+                "archived, failed (försöks igen nästa körningar), too large (över taket), "
+                "refused (annan webbplats, inte en bild, förbjuden i robots.txt)"
+            ),
+            "error": "Varför filen inte arkiverades",
+            "attempts": "Antal försök",
+            "fetched_at": "Senaste försöket (UTC)",
         },
     },
     "http_cache": {

@@ -19,6 +19,11 @@ listed in the metadata's ``plugins.scraper.databases`` (see
   like a document (title, municipality, dates, body, images, attachments,
   revisions with their diffs, events).
 - ``render_cell``: search excerpts highlighted, titles linked to the release page.
+- ``register_routes``: archived images and attachments and the stored raw
+  pages, served safely (``scraper.serve.archived``).
+- ``get_metadata``, ``prepare_jinja2_environment``: a plain ``datasette
+  archive.db`` gets the metadata, canned queries and templates that
+  ``scraper serve`` passes in (``scraper.serve.plain``).
 - From ``scraper.serve.safety``: query limits and the SQL authorizer, security
   headers and spreadsheet-safe CSV, ``/-/databases`` without directories.
 """
@@ -36,6 +41,8 @@ from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
 from scraper.store.search import build_match_query
+
+from . import archived, plain
 
 # Hook implementations of the public face (limits, headers, safe CSV): imported
 # so that they register with this plugin.
@@ -450,6 +457,32 @@ def extra_template_vars(
         except (KeyError, ValueError):
             return {}
         document = await _fetch_release(datasette, database, release_id)
-        return {"scraper_release": document} if document else {}
+        if not document:
+            return {}
+        media = await archived.release_media_urls(datasette, database, release_id)
+        return {"scraper_release": document, "scraper_media": media}
 
     return inner
+
+
+# --------------------------------------------------------------------------
+# Archived files and raw pages (scraper.serve.archived)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [*archived.ROUTES, plain.STATIC_ROUTE]
+
+
+# --------------------------------------------------------------------------
+# A plain `datasette archive.db` (scraper.serve.plain)
+
+
+@hookimpl
+def get_metadata(datasette: Any) -> dict[str, Any]:
+    return plain.archive_metadata(datasette)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    plain.add_templates(env)

@@ -24,7 +24,7 @@ __all__ = [
 _ATOM_COLUMNS = """
   r.url as atom_id,
   r.title as atom_title,
-  atom_time(r.published, r.first_seen) as atom_updated,
+  atom_time(coalesce(r.published_time, r.published), r.first_seen) as atom_updated,
   r.url as atom_link,
   r.id as atom_release_id,
   s.name as atom_author_name,
@@ -61,7 +61,7 @@ LATEST_SQL = f"""select
 from releases r
   join sources s on s.id = r.source
 where coalesce(r.removed_at, '') = ''
-order by r.published desc, r.id desc
+order by r.published desc, r.published_time desc, r.id desc
 limit 100"""
 
 MUNICIPALITY_SQL = f"""select
@@ -74,7 +74,7 @@ MUNICIPALITY_SQL = f"""select
 from releases r
   join sources s on s.id = r.source
 where r.source = :source
-order by r.published desc, r.id desc
+order by r.published desc, r.published_time desc, r.id desc
 limit 100"""
 
 #: Every source of one organisation (its press listing, news listing, newsroom), or a county.
@@ -91,7 +91,7 @@ from releases r
   join organisations o on o.id = s.organisation
 where (:organisation = '' or o.id = :organisation or o.name = :organisation)
   and (:county = '' or o.county = :county or o.county_code = :county)
-order by r.published desc, r.id desc
+order by r.published desc, r.published_time desc, r.id desc
 limit 100"""
 
 PRESS_INVITATIONS_SQL = f"""select
@@ -107,7 +107,7 @@ where r.published >= date(
     'now', '-' || (7 * cast(coalesce(nullif(:weeks, ''), '4') as integer)) || ' days')
   and coalesce(r.kind, '') = 'Pressinbjudan'
   and coalesce(r.removed_at, '') = ''
-order by r.published desc, r.id desc
+order by r.published desc, r.published_time desc, r.id desc
 limit 200"""
 
 CHANGES_SQL = """select

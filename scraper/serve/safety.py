@@ -11,8 +11,9 @@ they are registered with it; each acts only when the plugin serves an archive):
   parsing), ``sqlite_stmt`` (other requests' SQL) and reading the file column
   of ``pragma_database_list`` (it reads as null).
 - ``asgi_wrapper``: every response gets ``SECURITY_HEADERS`` (CSP, nosniff,
-  Referrer-Policy, no framing); CSV responses are made spreadsheet-safe as
-  they stream (``scraper.serve.spreadsheet``).
+  Referrer-Policy, no framing), except that a route's own stricter CSP and
+  X-Frame-Options stay (the stored raw page, archived files); CSV responses
+  are made spreadsheet-safe as they stream (``scraper.serve.spreadsheet``).
 - ``register_routes``: ``/-/databases`` names the file without its directory
   and ``/-/threads`` lists threads without the source paths of its tasks.
 
@@ -233,7 +234,13 @@ def secure_app(app: Any) -> Any:
         async def send_secured(message: dict[str, Any]) -> None:
             nonlocal neutraliser
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+                original = message.get("headers", [])
+                # A route's own policy is stricter than ours (the stored raw page's
+                # sandbox, framed by our page; an archived file's): it stays.
+                own = {k.lower() for k, _ in original} & _ROUTE_OWNED
+                headers = [
+                    (k, v) for k, v in original if k.lower() not in _OURS or k.lower() in own
+                ]
                 content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
                 if (
                     _is_csv(scope)
@@ -242,7 +249,8 @@ def secure_app(app: Any) -> Any:
                 ):
                     neutraliser = CsvNeutraliser()
                     headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-                message = {**message, "headers": [*headers, *SECURITY_HEADERS]}
+                ours = [(k, v) for k, v in SECURITY_HEADERS if k not in own]
+                message = {**message, "headers": [*headers, *ours]}
             elif message["type"] == "http.response.body" and neutraliser is not None:
                 body = neutraliser.feed(message.get("body", b""))
                 if not message.get("more_body", False):
@@ -256,6 +264,8 @@ def secure_app(app: Any) -> Any:
 
 
 _OURS = frozenset(name for name, _ in SECURITY_HEADERS)
+#: Headers a route may set for itself (scraper.serve.archived): kept instead of ours.
+_ROUTE_OWNED = frozenset({b"content-security-policy", b"x-frame-options"})
 
 
 @hookimpl(specname="asgi_wrapper", trylast=True)

@@ -5,6 +5,8 @@ schema.py      tables, columns, keys and indexes as data
 crawlstate.py  runs, request log, sources, frontier, HTTP validators, robots.txt
 pages.py       raw pages (immutable, bodies stored once) and site templates
 releases.py    releases, revisions, URLs, media, history events
+media.py       archived images and attachments (bytes once per content, linked to releases)
+migrations.py  changes of shape to data of older archives, made once when opened
 reports.py     per-source health, counts, storage figures
 discoveries.py what source discovery found per home page
 healing.py     sources whose listing stopped working: signs, proposals, switches

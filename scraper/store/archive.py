@@ -24,6 +24,7 @@ from .crawlstate import CrawlState
 from .discoveries import DiscoveryStore
 from .findings import FindingStore
 from .healing import HealingStore
+from .media import MediaStore
 from .pages import PageStore
 from .releases import ReleaseStore
 from .reports import Reports
@@ -31,7 +32,14 @@ from .schema import ensure_schema
 
 
 class Archive(
-    CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore, HealingStore, FindingStore
+    CrawlState,
+    PageStore,
+    ReleaseStore,
+    Reports,
+    DiscoveryStore,
+    HealingStore,
+    FindingStore,
+    MediaStore,
 ):
     """An archive database opened for reading and writing.
 

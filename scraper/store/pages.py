@@ -17,6 +17,15 @@ from .crawlstate import put_validators
 _COMPRESSOR = zstandard.ZstdCompressor(level=10)
 
 
+def decode_stored_body(data: bytes, *, compression: str | None, encoding: str | None) -> str:
+    """The text of a stored body (a ``bodies`` row): decompressed and decoded as fetched."""
+    raw = zstandard.ZstdDecompressor().decompress(data) if compression == "zstd" else data
+    try:
+        return raw.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        return raw.decode("utf-8", errors="replace")
+
+
 class PageStore:
     """Raw pages as fetched (immutable, bodies stored once) and learned site templates."""
 
@@ -59,11 +68,7 @@ class PageStore:
         if row is None:
             raise StorageError(f"no stored page {page_id}")
         final_url, encoding, data, compression = row
-        raw = zstandard.ZstdDecompressor().decompress(data) if compression == "zstd" else data
-        try:
-            return final_url, raw.decode(encoding or "utf-8", errors="replace")
-        except LookupError:
-            return final_url, raw.decode("utf-8", errors="replace")
+        return final_url, decode_stored_body(data, compression=compression, encoding=encoding)
 
     def remember_page_validators(self, page_id: int) -> None:
         """Keep the ETag/Last-Modified of a stored page for the next conditional request.

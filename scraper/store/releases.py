@@ -16,6 +16,7 @@ from scraper.timestamps import days_between, format_timestamp, parse_timestamp
 
 from . import search
 from .cleaning import clean_release
+from .migrations import split_published
 
 #: What save_release did: "new", "changed" (a revision was kept),
 #: "updated" (same publication, new extraction), "unchanged".
@@ -179,10 +180,12 @@ class ReleaseStore:
     def _release_fields(
         self, release: Release, page_id: int | None, extractor_version: str
     ) -> dict[str, Any]:
+        published, published_time = split_published(release.published)
         return {
             "title": release.title,
             "kind": release.kind,
-            "published": release.published,
+            "published": published,
+            "published_time": published_time,
             "published_source": release.published_source,
             "updated": release.updated,
             "updated_source": release.updated_source,
@@ -211,14 +214,16 @@ class ReleaseStore:
         changed = existing["content_hash"] != release.content_hash
         if changed and revise:
             self.db.execute(
-                "INSERT INTO revisions (release_id, title, lead, body, published, content_hash, "
-                "first_seen, last_seen, page_id, diff) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO revisions (release_id, title, lead, body, published, published_time, "
+                "content_hash, first_seen, last_seen, page_id, diff) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     release_id,
                     existing["title"],
                     existing["lead"],
                     existing["body"],
                     existing["published"],
+                    existing["published_time"],
                     existing["content_hash"],
                     existing["version_seen"] or existing["first_seen"],
                     existing["last_seen"],
@@ -411,8 +416,10 @@ def _revision_diff(existing: dict[str, Any], release: Release) -> str:
     parts = []
     if (existing["title"] or "") != release.title:
         parts.append("Rubrik: " + word_diff(existing["title"] or "", release.title))
-    if (existing["published"] or "") != (release.published or ""):
-        parts.append(f"Publicerad: [-{existing['published']}-] {{+{release.published}+}}")
+    # The date and time as the page gave them (the store keeps them in two columns).
+    before = existing["published_time"] or existing["published"]
+    if (before or "") != (release.published or ""):
+        parts.append(f"Publicerad: [-{before}-] {{+{release.published}+}}")
     if (existing["lead"] or "") != (release.lead or ""):
         parts.append("Ingress: " + word_diff(existing["lead"] or "", release.lead or ""))
     if (existing["body"] or "") != release.body:

@@ -6,12 +6,14 @@ from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
 from scraper.registry import load_registry
 
 from . import search
+from .migrations import migrate
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The archive's tables: columns (name -> type), primary key, foreign keys.
 #: New columns are added to an existing database on open; nothing is dropped.
@@ -111,6 +113,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "title": str,
             "kind": str,
             "published": str,
+            "published_time": str,
             "published_source": str,
             "updated": str,
             "updated_source": str,
@@ -154,6 +157,33 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("release_id", "position"),
         "foreign_keys": [("release_id", "releases", "id")],
     },
+    # Archived images and attachments: bytes stored once per distinct content
+    # (scraper.store.media), linked to each release that shows them.
+    "media": {
+        "columns": {"sha256": str, "content_type": str, "size": int, "chunks": int},
+        "pk": "sha256",
+    },
+    # A file's bytes in pieces of MEDIA_CHUNK: each piece a value the serving side's
+    # connection limits allow (scraper.serve.safety.MAX_VALUE_BYTES).
+    "media_chunks": {
+        "columns": {"sha256": str, "seq": int, "data": bytes},
+        "pk": ("sha256", "seq"),
+        "foreign_keys": [("sha256", "media", "sha256")],
+    },
+    "release_media": {
+        "columns": {
+            "release_id": int,
+            "url": str,
+            "kind": str,
+            "sha256": str,
+            "status": str,
+            "error": str,
+            "attempts": int,
+            "fetched_at": str,
+        },
+        "pk": ("release_id", "url"),
+        "foreign_keys": [("release_id", "releases", "id"), ("sha256", "media", "sha256")],
+    },
     "revisions": {
         "columns": {
             "id": int,
@@ -162,6 +192,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "lead": str,
             "body": str,
             "published": str,
+            "published_time": str,
             "content_hash": str,
             "first_seen": str,
             "last_seen": str,
@@ -273,9 +304,12 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
-INDEXES: list[tuple[str, list[str]]] = [
+INDEXES: list[tuple[str, list[Any]]] = [
     ("releases", ["source"]),
-    ("releases", ["published"]),
+    # Newest first with ties in id order, as Datasette 0.65 pages a table sorted by
+    # published (its first page has no tie-break): with a plain index on published the
+    # first page ran ties the other way and paging (next_url, .csv?_stream=on) lost rows.
+    ("releases", [DescIndex("published"), "id"]),
     ("releases", ["removed_at"]),
     ("releases", ["changed_at"]),
     ("releases", ["page_id"]),
@@ -293,6 +327,8 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("fetches", ["source", "at"]),
     ("fetches", ["url"]),
     ("release_urls", ["release_id"]),
+    ("release_media", ["url"]),
+    ("release_media", ["sha256"]),
     ("frontier", ["source"]),
     ("findings", ["source", "run_id"]),
 ]
@@ -358,6 +394,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, columns in INDEXES:
             db[name].create_index(columns, if_not_exists=True)
         _fill_organisations(db)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            migrate(db, version=version)
         for name, sql in VIEWS.items():
             wanted = f"CREATE VIEW {name} AS {sql.strip()}"
             row = db.execute(

@@ -28,6 +28,7 @@ from .budget import SourceBudget
 from .extraction import ExtractionSteps
 from .heal import heal_source, listing_broken
 from .interrupt import StopSignals, stop_on_signals
+from .media import archive_media
 from .network import network_verdict
 from .stream import ExtractionStream
 from .walk import KnownUrls, ListingWalk
@@ -337,6 +338,15 @@ class _Job(ExtractionSteps):
             detail = f"stopped fetching: {budget.reason}; {left} release URLs left for the next run"
             self._finding(source, "budget", detail)
         stream.finish()
+        # After the releases are stored: their images and attachments (never fails them).
+        await archive_media(
+            self.archive,
+            self.fetcher,
+            source,
+            settings=self.config.settings,
+            now=self.now,
+            log=self._log,
+        )
 
     async def _heal(self, source: Source, reason: str) -> None:
         await heal_source(
