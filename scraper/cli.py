@@ -252,6 +252,9 @@ def _serve(
         _fail(str(exc), EXIT_PORT_IN_USE)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_CONFIG)
+    if not immutable and Path(db_path).is_file():
+        # An archive written by an older version gets the current layout (search index) first.
+        _open_archive(db_path).close()
     click.echo(f"Serving {db_path} at {served_url(sock)} (Ctrl-C to stop)")
     sql = sql_allowed(host, allow_sql)
     if not sql:

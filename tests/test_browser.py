@@ -98,7 +98,7 @@ def test_search_open_and_read_a_release(browser, site: str) -> None:
         search_box = page.locator('input[name="_search"]')
         search_box.fill("medborgarlöften")
         search_box.press("Enter")
-        page.wait_for_url("**_search=*")
+        page.wait_for_url("**/?q=*")  # the table search goes to the search page
         link = page.get_by_role("link", name=SEED_TITLE)
         assert link.count() == 1
         page.screenshot(path=str(SCREENSHOTS / "search-results.png"), full_page=True)
@@ -110,6 +110,35 @@ def test_search_open_and_read_a_release(browser, site: str) -> None:
         assert page.locator(".release-body p").count() >= 2
         assert "Västerviks kommun" in page.locator(".release-meta").inner_text()
         page.screenshot(path=str(SCREENSHOTS / "release.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_journalist_searches_filters_by_municipality_and_subscribes(browser, site: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort() if not route.request.url.startswith(site) else route.continue_()
+        ),
+    )
+    try:
+        page.goto(f"{site}/")
+        page.locator('input[name="q"]').fill("medborgarlöften")
+        page.locator('input[name="q"]').press("Enter")
+        page.wait_for_url("**q=medborgarl*")
+        page.locator("summary", has_text="Avgränsa").click()
+        page.locator('input[name="kommun"]').fill("Västervik")
+        page.locator('input[name="kommun"]').press("Enter")
+        page.wait_for_url("**kommun=*")
+        assert "1 träff" in page.locator(".scraper-count").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "search-page-phone.png"), full_page=True)
+        feed = page.get_by_role("link", name="Prenumerera (Atom)").get_attribute("href")
+        assert "kommun=" in feed and "q=medborgarl" in feed
+        page.get_by_role("link", name=SEED_TITLE).click()
+        page.wait_for_selector("h1.release-title")
+        assert page.locator("h1.release-title").inner_text() == SEED_TITLE
     finally:
         page.close()
 

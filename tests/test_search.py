@@ -15,6 +15,7 @@ from scraper.store.search import (
     FTS_TABLE,
     build_match_query,
     ensure_search_index,
+    index_release,
     restem_all,
     search_releases,
     stem_document,
@@ -231,16 +232,49 @@ def test_index_follows_every_write(tmp_path: Path) -> None:
     ids = build_archive(path, today=TODAY)
     db = sqlite_utils.Database(path)
     body = "Kommunen inför gratis busskort för pensionärer."
-    db.execute(
-        "UPDATE releases SET body = ?, stems = ? WHERE id = ?",
-        [body, stem_document("Busskort", None, body), ids["far"]],
-    )
-    db.conn.commit()
+    with db.atomic():
+        db.execute("UPDATE releases SET body = ? WHERE id = ?", [body, ids["far"]])
+        index_release(
+            db, ids["far"], source="ekby", kind=None, title="Busskort", lead=None, body=body
+        )
     assert [r["id"] for r in search_releases(db, "busskorten")] == [ids["far"]]
     assert ids["far"] not in [r["id"] for r in search_releases(db, "badande")]
     db.execute("DELETE FROM releases WHERE id = ?", [ids["far"]])
     db.conn.commit()
     assert search_releases(db, "busskort") == []
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+
+
+def test_text_changed_in_sql_is_unindexed_then_indexed_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        db.execute("UPDATE releases SET body = 'Nya busskort' WHERE id = ?", [ids["far"]])
+    assert search_releases(db, "busskort") == []
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+    ensure_search_index(db)
+    assert [r["id"] for r in search_releases(db, "busskorten")] == [ids["far"]]
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+
+
+def test_a_new_publication_date_moves_the_release_in_the_index(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    row = db.execute(
+        "SELECT title, lead, body, source, kind FROM releases WHERE id = ?", [ids["seed"]]
+    ).fetchone()
+    with db.atomic():
+        db.execute("UPDATE releases SET published = '2011-05-04' WHERE id = ?", [ids["seed"]])
+        index_release(
+            db, ids["seed"], source=row[3], kind=row[4], title=row[0], lead=row[1], body=row[2]
+        )
+    key = db.execute(
+        "SELECT rowid FROM releases_fts WHERE releases_fts MATCH ?",
+        [build_match_query("medborgarlöften")],
+    ).fetchone()[0]
+    assert key >> 32 == 20110504 and key & 0xFFFFFFFF == ids["seed"]
     db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
 
 
@@ -253,23 +287,79 @@ def test_touching_a_release_does_not_reindex_it(tmp_path: Path) -> None:
     assert db.conn.total_changes - changes == 1  # the row only, no trigger writes
 
 
-def test_rebuilds_an_index_of_another_shape_and_fills_missing_stems(tmp_path: Path) -> None:
+# The layout of main before issue 14: stems in releases, the index over releases.
+OLD_LAYOUT = [
+    "DROP TRIGGER release_stems_ai", "DROP TRIGGER release_stems_ad",
+    "DROP TRIGGER release_stems_au", "DROP TRIGGER releases_search_bu",
+    "DROP TRIGGER releases_search_bd", "DROP TABLE releases_fts_vocab",
+    "DROP TABLE releases_fts", "DROP VIEW release_search",
+    "DROP INDEX idx_releases_search_key", "ALTER TABLE releases DROP COLUMN search_key",
+    "ALTER TABLE releases ADD COLUMN stems TEXT",
+    "UPDATE releases SET stems = (SELECT stems FROM release_stems WHERE release_id = id)",
+    "DROP TABLE release_stems",
+    "CREATE VIRTUAL TABLE [releases_fts] USING FTS5 ([title], [lead], [body], [stems], "
+    "tokenize='unicode61 remove_diacritics 0', content=[releases], content_rowid=[id])",
+    "CREATE TRIGGER [releases_ai] AFTER INSERT ON [releases] BEGIN INSERT INTO [releases_fts] "
+    "(rowid, [title], [lead], [body], [stems]) VALUES (new.[id], new.[title], new.[lead], "
+    "new.[body], new.[stems]); END",
+    "CREATE TRIGGER [releases_ad] AFTER DELETE ON [releases] BEGIN INSERT INTO [releases_fts] "
+    "([releases_fts], rowid, [title], [lead], [body], [stems]) VALUES ('delete', old.[id], "
+    "old.[title], old.[lead], old.[body], old.[stems]); END",
+    "CREATE TRIGGER [releases_au] AFTER UPDATE OF [title], [lead], [body], [stems] ON "
+    "[releases] BEGIN INSERT INTO [releases_fts] ([releases_fts], rowid, [title], [lead], "
+    "[body], [stems]) VALUES ('delete', old.[id], old.[title], old.[lead], old.[body], "
+    "old.[stems]); INSERT INTO [releases_fts] (rowid, [title], [lead], [body], [stems]) "
+    "VALUES (new.[id], new.[title], new.[lead], new.[body], new.[stems]); END",
+    "INSERT INTO releases_fts(releases_fts) VALUES ('rebuild')",
+]  # fmt: skip
+
+
+def _old_archive(tmp_path: Path) -> tuple[Path, dict]:
     path = tmp_path / "old.db"
-    build_archive(path, today=TODAY)
+    ids = build_archive(path, today=TODAY)
+    conn = sqlite3.connect(path)
+    with conn:
+        for sql in OLD_LAYOUT:
+            conn.execute(sql)
+    conn.close()
+    return path, ids
+
+
+def test_an_old_archive_is_migrated_when_opened(tmp_path: Path) -> None:
+    path, ids = _old_archive(tmp_path)
     db = sqlite_utils.Database(path)
-    # An older archive: sqlite-utils' default FTS over three columns, no stems.
-    for trigger in ("releases_ai", "releases_ad", "releases_au"):
-        db.execute(f"DROP TRIGGER [{trigger}]")
-    db.execute(f"DROP TABLE {FTS_TABLE}")
-    db.execute("UPDATE releases SET stems = NULL")
+    releases = db.execute("SELECT count(*) FROM releases").fetchone()[0]
+    assert "stems" in db["releases"].columns_dict
+    db.execute("UPDATE releases SET stems = NULL WHERE id = ?", [ids["far"]])  # never stemmed
     db.conn.commit()
-    db["releases"].enable_fts(["title", "lead", "body"], create_triggers=True)
-    ensure_search_index(db)
-    assert db.execute("SELECT count(*) FROM releases WHERE stems IS NULL").fetchone()[0] == 0
-    assert "stems" in db[FTS_TABLE].columns_dict
-    assert [r["title"] for r in search_releases(db, "medborgarlöften")][0].endswith(
-        "Medborgarlöfte"
-    )
+    db.close()
+    Archive(path).close()  # what every command does first
+    db = sqlite_utils.Database(path)
+    assert "stems" not in db["releases"].columns_dict
+    assert db.execute("SELECT count(*) FROM release_stems").fetchone()[0] == releases
+    assert found((db, ids), "medborgarlöften") == ["seed"]
+    assert "far" in found((db, ids), "far")
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+    before = _index_sql(db)
+    Archive(path).close()  # a current archive: nothing changes
+    assert _index_sql(db) == before
+
+
+def test_a_failed_migration_leaves_the_old_archive_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    path, ids = _old_archive(tmp_path)
+    db = sqlite_utils.Database(path)
+    before = _index_sql(db)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("scraper.store.search._index_missing", broken)
+    with pytest.raises(RuntimeError):
+        ensure_search_index(db)
+    assert _index_sql(db) == before
+    assert "stems" in db["releases"].columns_dict
+    old_search = "SELECT rowid FROM releases_fts WHERE releases_fts MATCH 'medborgarloft'"
+    assert [r[0] for r in db.execute(old_search)] == [ids["seed"]]
 
 
 def test_store_calls_it_and_writes_stems(tmp_path: Path) -> None:
@@ -292,7 +382,7 @@ def test_restem_all_rebuilds_from_scratch(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     ids = build_archive(path, today=TODAY)
     db = sqlite_utils.Database(path)
-    db.execute("UPDATE releases SET stems = 'nonsens' WHERE id = ?", [ids["seed"]])
+    db.execute("UPDATE release_stems SET stems = 'nonsens' WHERE release_id = ?", [ids["seed"]])
     db.conn.commit()
     assert found((db, ids), "medborgarlöften") == []
     restem_all(db)

@@ -83,7 +83,11 @@ def test_new_release_is_stored_with_media_and_searchable(archive: Archive) -> No
     assert row["first_seen"] == row["last_seen"] == "2024-03-14T10:00:00Z"
     assert rows(archive, "SELECT alt, caption FROM images") == [("Skolan", "Foto: Kommunen")]
     assert rows(archive, "SELECT mime_type FROM attachments") == [("application/pdf",)]
-    hits = rows(archive, "SELECT rowid FROM releases_fts WHERE releases_fts MATCH 'Gamleby'")
+    hits = rows(
+        archive,
+        "SELECT r.id FROM releases_fts JOIN releases r ON r.search_key = releases_fts.rowid "
+        "WHERE releases_fts MATCH 'Gamleby'",
+    )
     assert hits == [(release_id,)]
 
 

@@ -102,7 +102,7 @@ def test_seed_release_is_found_by_search(crawled) -> None:
 
         hits = archive.db.execute(
             "SELECT r.title, r.kind, r.published FROM releases_fts f JOIN releases r "
-            "ON r.id = f.rowid WHERE releases_fts MATCH ?",
+            "ON r.search_key = f.rowid WHERE releases_fts MATCH ?",
             [build_match_query("medborgarlöfte")],
         ).fetchall()
     assert (

@@ -228,7 +228,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "facets": ["source", "kind", "year", "language"],
         "label_column": "title",
         "fts_table": "releases_fts",
-        "fts_pk": "id",
+        "fts_pk": "search_key",
         "columns": {
             "id": "Arkivets nummer för pressmeddelandet",
             "source": "Kommunen (sources.id)",
@@ -258,12 +258,23 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_listed": "När det senast stod i kommunens lista (UTC)",
             "extractor_version": "Version av extraktorn som skrev raden",
             "page_id": "Den sparade råsidan som texten kommer från (pages.id)",
-            "stems": "Sökkolumn: orden stammade och utan diakritiska tecken",
+            "search_key": "Söknyckel: publiceringsdag och nummer (sökindexets ordning)",
             "redirect_away_since": "När sidan först sågs skicka vidare till listan eller "
             "startsidan (tom när den svarar som vanligt)",
             "template_hash": "Fingeravtryck av webbplatsens inlärda mall när texten extraherades",
             "thin": "1 för ett kort pressmeddelande (rubrik och datum, en mening eller två)",
             "cut": "Fält som kortades till sin längdgräns (t.ex. title, lead), kommaseparerade",
+        },
+    },
+    "release_stems": {
+        "description": (
+            "Sökindexets text: varje pressmeddelandes ord stammade och utan diakritiska "
+            "tecken, och filtren (kommun, typ). Bara för sökningen."
+        ),
+        "columns": {
+            "release_id": "Pressmeddelandet (releases.id)",
+            "stems": "Orden stammade och utan diakritiska tecken, i textens ordning",
+            "tags": "Kommunens och typens sökord (xs…, xk…)",
         },
     },
     "release_urls": {

@@ -6,7 +6,8 @@ where the query is also a feed; ``metadata`` gives them titles and parameters.
 
 from __future__ import annotations
 
-from scraper.store.search import rank_expression
+from scraper.store.finder import WINDOW
+from scraper.store.search import RANK_WEIGHTS
 
 __all__ = [
     "CHANGES_SQL",
@@ -20,6 +21,9 @@ __all__ = [
 ]
 
 
+_EXACT_MISS = "bm25(releases_fts, " + ", ".join(map(str, RANK_WEIGHTS[:3])) + ", 0.0, 0.0) = 0"
+_SCORE = "bm25(releases_fts, " + ", ".join(map(str, RANK_WEIGHTS)) + ")"
+
 # Columns every feed query returns for the Atom renderer (see scraper.serve.plugin).
 _ATOM_COLUMNS = """
   r.url as atom_id,
@@ -30,26 +34,41 @@ _ATOM_COLUMNS = """
   s.name as atom_author_name,
   coalesce(r.lead, substr(r.body, 1, 600)) as atom_content"""
 
-SEARCH_SQL = f"""select
+#: The search, bounded (issue 14): the newest WINDOW matches (an index walk in
+#: FTS5, municipality and dates filtered inside it) ranked by bm25 computed there,
+#: those with some word as written first; releases read for the 200 best only,
+#: excerpts made for those only (``search_excerpt``, in Python).
+SEARCH_SQL = f"""with candidates as (
+  select rowid as key, {_EXACT_MISS} as exact_miss, {_SCORE} as score
+  from releases_fts
+  where releases_fts match swedish_match(:q, :source)
+    and rowid between search_key_from(:from) and search_key_to(:to)
+  order by rowid desc
+  limit {WINDOW}
+), kept as (
+  select c.key, c.exact_miss, c.score
+  from candidates c
+  where :county = '' or exists (
+    select 1 from releases r
+      join sources s on s.id = r.source
+      join organisations o on o.id = s.organisation
+    where r.search_key = c.key and (o.county = :county or o.county_code = :county))
+  order by c.exact_miss, c.score, c.key desc
+  limit 200
+)
+select
   r.id,
   r.published,
   s.name as municipality,
   r.kind,
   r.title,
-  snippet(releases_fts, 2, '«', '»', ' … ', 24) as excerpt,
+  search_excerpt(cast(coalesce(r.body, r.lead) as blob), :q) as excerpt,
   r.url,
   r.removed_at,{_ATOM_COLUMNS}
-from releases_fts
-  join releases r on r.id = releases_fts.rowid
+from kept
+  join releases r on r.search_key = kept.key
   join sources s on s.id = r.source
-  left join organisations o on o.id = s.organisation
-where releases_fts match swedish_match(:q)
-  and (:source = '' or r.source = :source)
-  and (:county = '' or o.county = :county or o.county_code = :county)
-  and (:from = '' or r.published >= :from)
-  and (:to = '' or substr(r.published, 1, 10) <= :to)
-order by {rank_expression()}, r.published desc
-limit 200"""
+order by kept.exact_miss, kept.score, kept.key desc"""
 
 LATEST_SQL = f"""select
   r.id,

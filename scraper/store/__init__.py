@@ -12,7 +12,11 @@ discoveries.py what source discovery found per home page
 healing.py     sources whose listing stopped working: signs, proposals, switches
 findings.py    what a run found wrong with a source without failing it (traps, budgets)
 cleaning.py    clean text at the door: control characters out, field lengths bounded
-search.py      the Swedish full-text index (stems, FTS5, triggers) and its query language
+search.py      the Swedish full-text index: layout, triggers, migration, upkeep
+words.py       Swedish tokens, stems and folding for the index (pure)
+query_language.py  the search box's language to FTS5 MATCH, without recursion (pure)
+finder.py      bounded search: candidates, ranking, keyset paging, counts, facets
+excerpts.py    excerpts with the matching words marked, for the rows shown (pure)
 
 Takes and gives records (``Release``, ``Page``, ``SiteTemplate``, ``RobotsTxt``,
 ...) and plain rows; never imports fetching, discovery, extraction, the update

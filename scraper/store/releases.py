@@ -165,6 +165,15 @@ class ReleaseStore:
                     existing, release, fields, now=now, revise=revise, seen=seen
                 )
             self._insert_urls(release_id, urls, now=now)
+            search.index_release(
+                self.db,
+                release_id,
+                source=existing["source"] if existing else source,
+                kind=release.kind,
+                title=release.title,
+                lead=release.lead,
+                body=release.body,
+            )
             if outcome != "unchanged" or existing is None:
                 self._replace_media(release_id, release)
         return release_id, outcome
@@ -197,7 +206,6 @@ class ReleaseStore:
             "content_hash": release.content_hash,
             "extractor_version": extractor_version,
             "page_id": page_id,
-            "stems": search.stem_document(release.title, release.lead, release.body),
         }
 
     def _update_release(

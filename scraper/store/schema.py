@@ -132,7 +132,6 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_listed": str,
             "extractor_version": str,
             "page_id": int,
-            "stems": str,
             "redirect_away_since": str,
             "template_hash": str,
             "thin": int,

@@ -1,57 +1,60 @@
-"""Swedish full-text search over the archive: the FTS5 index and the query language.
+"""Swedish full-text search over the archive: the index layout and its upkeep.
 
-The index ``releases_fts`` is an external-content FTS5 table over ``releases``
-with four columns:
+The search-only data lives outside ``releases`` (it was 40 % of a CSV export):
 
-    title, lead, body   the text as written; tokenizer unicode61 with
-                        remove_diacritics 0, so å, ä and ö are letters of their
-                        own ("får" is not "far")
-    stems               the shadow column ``releases.stems``: every word of the
-                        title, lead and body Snowball-stemmed (Swedish, then
-                        the definite endings -an/-et Snowball leaves) and
-                        folded to ASCII-like letters ("Medborgarlöftet" ->
-                        "medborgarloft"), written by the store with
-                        ``stem_document``
+    release_stems       release_id (primary key), stems, tags: the shadow text
+                        of each release (``words.stem_document``: every word
+                        stemmed and folded, "Medborgarlöftet" ->
+                        "medborgarloft") and its filter tags (municipality,
+                        kind), written by the store with the release
+    releases.search_key a virtual generated column (no storage): the
+                        publication day and the id, yyyymmdd * 2**32 + id, so
+                        that the index's rowid order is publication order
+    release_search      a view: search_key, title, lead, body, stems, tags
+    releases_fts        FTS5, external content over that view, rowid =
+                        search_key; unicode61 without diacritics removal (å, ä
+                        and ö are letters: "får" is not "far"); a prefix index
+                        of ``PREFIX_INDEX`` characters
+    releases_fts_vocab  fts5vocab over it, for "did you mean"
 
-A user's word becomes "the exact word in title/lead/body OR its stem in the
-shadow column", so ``skolor`` finds "skolan", ``vastervik`` finds "Västervik",
-and ``rank_expression`` puts releases where a word matched as written first,
-then bm25 (exact columns weighted above the shadow column): a release that says
-"får" ranks above one that only says "far".
+Because the rowid is the publication order, "newest matches first", a date
+range (a rowid range) and keyset paging are index walks inside FTS5, whatever
+the number of matches (see ``scraper.store.finder``).
 
-Query language (``build_match_query``):
-
-    skolor bygge        both words (any inflection)
-    skol*               prefix (with å/ä/ö: as typed; without: stems, folded)
-    "nya skolan"        phrase (also matched inflected: "nya skolor")
-    skola OR förskola   either
-    skola NOT förskola  the first without the second (also: skola -förskola)
-    skola AND bygge     both (the same as a space)
-    (a OR b) c          grouping
-
-Operators are upper case; anything else is taken as words, so user input never
-makes an FTS5 syntax error.
+Triggers keep the index in step with every write: a change of a release's
+title, lead, body or published removes its index entry (before the row
+changes, while the indexed text is still there) and its ``release_stems`` row;
+the store then writes the new stems (``index_release``), which indexes it
+again. A release whose text was changed by hand in SQL is unindexed until the
+store next opens the archive (``ensure_search_index`` indexes every release
+without stems).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
-import snowballstemmer
 import sqlite_utils
+
+from .query_language import build_match_query
+from .words import fold, stem_document, stem_word, tokenize
 
 __all__ = [
     "FTS_TABLE",
+    "PREFIX_INDEX",
     "RANK_WEIGHTS",
+    "STEMS_TABLE",
+    "VOCAB_TABLE",
     "build_match_query",
     "ensure_search_index",
     "fill_missing_stems",
     "fold",
+    "index_release",
+    "optimize_index",
     "rank_expression",
+    "release_tags",
     "restem_all",
     "search_releases",
     "stem_document",
@@ -60,132 +63,124 @@ __all__ = [
 ]
 
 FTS_TABLE = "releases_fts"
+STEMS_TABLE = "release_stems"
+VIEW = "release_search"
+VOCAB_TABLE = "releases_fts_vocab"
+KEY_COLUMN = "search_key"
 #: Columns of the FTS table, in order (the first three are text as written).
-FTS_COLUMNS = ("title", "lead", "body", "stems")
-EXACT_COLUMNS = ("title", "lead", "body")
+FTS_COLUMNS = ("title", "lead", "body", "stems", "tags")
 TOKENIZER = "unicode61 remove_diacritics 0"
-#: bm25 weights of title, lead, body, stems: exact words count more than stems.
-RANK_WEIGHTS = (10.0, 4.0, 1.0, 0.5)
-
-# FTS5's unicode61 tokenizer: runs of letters, digits (and private use);
-# everything else, the underscore included, separates tokens.
-_TOKEN_RE = re.compile(r"[^\W_]+")
-_VOWELS = frozenset("aeiouyäåö")
-# Definite endings the Swedish Snowball stemmer leaves alone ("skolan",
-# "löftet"); stripped after it so they meet their indefinite forms.
-_EXTRA_SUFFIXES = ("an", "et")
-_STEMMER = snowballstemmer.stemmer("swedish")
-# A phrase with no tokens: valid FTS5 that matches nothing.
-MATCH_NOTHING = '""'
-
-
-# --------------------------------------------------------------------------
-# Words
-
-
-def tokenize(text: str) -> list[str]:
-    """Split text into lower-case NFC tokens the way FTS5's unicode61 does."""
-    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
-
-
-@lru_cache(maxsize=65536)
-def fold(token: str) -> str:
-    """Drop diacritics: "västervik" -> "vastervik", "idé" -> "ide"."""
-    decomposed = unicodedata.normalize("NFKD", token)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _r1_start(word: str) -> int:
-    """Start of the Snowball R1 region (after the first vowel-consonant pair, at least 3)."""
-    for i in range(1, len(word)):
-        if word[i] not in _VOWELS and word[i - 1] in _VOWELS:
-            return max(i + 1, 3)
-    return len(word)
-
-
-def _stem(token: str) -> str:
-    stem = _STEMMER.stemWord(token)
-    for _ in range(2):
-        r1 = _r1_start(stem)
-        for suffix in _EXTRA_SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= r1:
-                stem = stem[: -len(suffix)]
-                break
-        else:
-            break
-    return stem
-
-
-@lru_cache(maxsize=65536)
-def stem_word(token: str) -> str:
-    """Stem one lower-case token and fold it: "medborgarlöften" -> "medborgarloft"."""
-    if not token.isalpha():
-        return fold(token)
-    return fold(_stem(token))
-
-
-@lru_cache(maxsize=65536)
-def _variant(token: str) -> str | None:
-    """The stem of the token typed without diacritics, when it differs from its stem."""
-    if not token.isalpha():
-        return None
-    folded = fold(token)
-    if folded == token:
-        return None
-    variant = _stem(folded)
-    return variant if variant != stem_word(token) else None
-
-
-def stem_document(title: str, lead: str | None, body: str) -> str:
-    """Return the shadow text of a release: its words stemmed and folded, in order.
-
-    Stems of words typed without their diacritics ("lost" for "löst") follow
-    at the end when they differ, so a query typed on a keyboard without å, ä
-    and ö still meets them.
-    """
-    stems: list[str] = []
-    variants: dict[str, None] = {}
-    for part in (title, lead or "", body):
-        for token in tokenize(part):
-            stems.append(stem_word(token))
-            variant = _variant(token)
-            if variant is not None:
-                variants[variant] = None
-    if variants:
-        stems.append("")
-        stems.extend(variants)
-    return " ".join(stems)
+#: Prefix lengths indexed (characters): "skol*" and "bar*" are one index lookup.
+PREFIX_INDEX = "3 4"
+#: bm25 weights of title, lead, body, stems, tags: exact words count more than stems.
+RANK_WEIGHTS = (10.0, 4.0, 1.0, 0.5, 0.0)
+#: The key's day part: yyyymmdd of ``published`` (0 when it has no date).
+KEY_SHIFT = 2**32
+_DAY = "substr(published, 1, 10)"
+KEY_SQL = (
+    f"(CASE WHEN {_DAY} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' "
+    f"THEN CAST(replace({_DAY}, '-', '') AS INTEGER) ELSE 0 END) * {KEY_SHIFT} + id"
+)
+_TRIGGERS = (
+    "release_stems_ai",
+    "release_stems_ad",
+    "release_stems_au",
+    "releases_search_bu",
+    "releases_search_bd",
+)
+_OLD_TRIGGERS = ("releases_ai", "releases_ad", "releases_au")
+_TAG_RE = re.compile(r"[^0-9a-z]")
 
 
 # --------------------------------------------------------------------------
-# The index
+# Tags: filters inside the index
+
+
+def _tag(prefix: str, value: str | None) -> str | None:
+    cleaned = _TAG_RE.sub("", fold((value or "").lower()))
+    return f"{prefix}{cleaned}" if cleaned else None
+
+
+def source_tag(source: str) -> str | None:
+    """The index token of a municipality's source ("vastervik" -> "xsvastervik")."""
+    return _tag("xs", source)
+
+
+def kind_tag(kind: str | None) -> str | None:
+    """The index token of a kind ("Pressmeddelande" -> "xkpressmeddelande")."""
+    return _tag("xk", kind)
+
+
+def release_tags(source: str, kind: str | None) -> str:
+    """The tags column of a release: tokens a search filters on inside FTS5."""
+    return " ".join(t for t in (source_tag(source), kind_tag(kind)) if t)
+
+
+# --------------------------------------------------------------------------
+# The layout
 
 
 def _fts_sql() -> str:
     columns = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
     return (
         f"CREATE VIRTUAL TABLE [{FTS_TABLE}] USING FTS5 ({columns}, "
-        f"tokenize='{TOKENIZER}', content=[releases], content_rowid=[id])"
+        f"tokenize='{TOKENIZER}', prefix='{PREFIX_INDEX}', "
+        f"content=[{VIEW}], content_rowid=[{KEY_COLUMN}])"
     )
+
+
+def _view_sql() -> str:
+    return (
+        f"CREATE VIEW [{VIEW}] AS SELECT r.[{KEY_COLUMN}] AS [{KEY_COLUMN}], r.title AS title, "
+        f"r.lead AS lead, r.body AS body, s.stems AS stems, s.tags AS tags "
+        f"FROM [{STEMS_TABLE}] s JOIN releases r ON r.id = s.release_id"
+    )
+
+
+def _stems_table_sql() -> str:
+    return (
+        f"CREATE TABLE [{STEMS_TABLE}] (release_id INTEGER PRIMARY KEY "
+        f"REFERENCES releases(id), stems TEXT NOT NULL, tags TEXT NOT NULL DEFAULT '')"
+    )
+
+
+def _day_of(row: str) -> str:
+    return f"substr({row}.published, 1, 10)"
+
+
+def _fts_row(stems: str, tags: str) -> str:
+    return f"r.[{KEY_COLUMN}], r.title, r.lead, r.body, {stems}, {tags}"
 
 
 def _trigger_sql() -> list[str]:
-    cols = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
-    new = ", ".join(f"new.[{c}]" for c in FTS_COLUMNS)
-    old = ", ".join(f"old.[{c}]" for c in FTS_COLUMNS)
-    watched = ", ".join(f"[{c}]" for c in FTS_COLUMNS)
-    insert = f"INSERT INTO [{FTS_TABLE}] (rowid, {cols}) VALUES (new.[id], {new});"
-    delete = (
-        f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], rowid, {cols}) "
-        f"VALUES ('delete', old.[id], {old});"
+    cols = "rowid, " + ", ".join(f"[{c}]" for c in FTS_COLUMNS)
+    insert = (
+        f"INSERT INTO [{FTS_TABLE}] ({cols}) SELECT {_fts_row('new.stems', 'new.tags')} "
+        f"FROM releases r WHERE r.id = new.release_id;"
     )
-    # Only a change of the indexed text re-indexes a row: the crawler touches
-    # last_seen and friends on every run.
+    delete = (
+        f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], {cols}) "
+        f"SELECT 'delete', {_fts_row('old.stems', 'old.tags')} "
+        f"FROM releases r WHERE r.id = old.release_id;"
+    )
+    changed = " OR ".join(
+        [
+            *(f"old.{c} IS NOT new.{c}" for c in ("title", "lead", "body")),
+            f"{_day_of('old')} IS NOT {_day_of('new')}",
+        ]
+    )
+    unindex = f"DELETE FROM [{STEMS_TABLE}] WHERE release_id = old.id;"
     return [
-        f"CREATE TRIGGER [releases_ai] AFTER INSERT ON [releases] BEGIN {insert} END",
-        f"CREATE TRIGGER [releases_ad] AFTER DELETE ON [releases] BEGIN {delete} END",
-        f"CREATE TRIGGER [releases_au] AFTER UPDATE OF {watched} ON [releases] "
+        f"CREATE TRIGGER [release_stems_ai] AFTER INSERT ON [{STEMS_TABLE}] BEGIN {insert} END",
+        f"CREATE TRIGGER [release_stems_ad] AFTER DELETE ON [{STEMS_TABLE}] BEGIN {delete} END",
+        f"CREATE TRIGGER [release_stems_au] AFTER UPDATE ON [{STEMS_TABLE}] "
         f"BEGIN {delete} {insert} END",
+        # Before the row changes: the index entry is removed with the text it was made from.
+        # Only a change of the indexed text or of the day (the key) does it: the
+        # crawler touches last_seen and friends on every run.
+        f"CREATE TRIGGER [releases_search_bu] BEFORE UPDATE OF title, lead, body, published "
+        f"ON releases WHEN {changed} BEGIN {unindex} END",
+        f"CREATE TRIGGER [releases_search_bd] BEFORE DELETE ON releases BEGIN {unindex} END",
     ]
 
 
@@ -193,73 +188,168 @@ def _normalise_sql(sql: str) -> str:
     return re.sub(r"\s+", " ", sql).strip().lower()
 
 
+def _wanted() -> dict[str, str]:
+    want = {FTS_TABLE: _fts_sql(), VIEW: _view_sql(), STEMS_TABLE: _stems_table_sql()}
+    want.update(zip(_TRIGGERS, _trigger_sql(), strict=True))
+    return {name: _normalise_sql(sql) for name, sql in want.items()}
+
+
 def _index_is_current(db: sqlite_utils.Database) -> bool:
+    wanted = _wanted()
+    names = [*wanted, *_OLD_TRIGGERS, VOCAB_TABLE]
     rows = db.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE name IN (?, ?, ?, ?)",
-        [FTS_TABLE, "releases_ai", "releases_ad", "releases_au"],
+        f"SELECT name, sql FROM sqlite_master WHERE name IN ({','.join('?' * len(names))})",
+        names,
     ).fetchall()
-    have = {name: _normalise_sql(sql or "") for _, name, sql in rows}
-    want = {FTS_TABLE: _normalise_sql(_fts_sql())}
-    for name, sql in zip(
-        ("releases_ai", "releases_ad", "releases_au"), _trigger_sql(), strict=True
-    ):
-        want[name] = _normalise_sql(sql)
-    return have == want
+    have = {name: _normalise_sql(sql or "") for name, sql in rows}
+    return (
+        {k: v for k, v in have.items() if k != VOCAB_TABLE} == wanted
+        and VOCAB_TABLE in have
+        and _has_key_column(db)
+        and "stems" not in db["releases"].columns_dict
+    )
+
+
+def _has_key_column(db: sqlite_utils.Database) -> bool:
+    return any(row[1] == KEY_COLUMN for row in db.execute("PRAGMA table_xinfo(releases)"))
 
 
 def ensure_search_index(db: sqlite_utils.Database) -> None:
-    """Create ``releases_fts`` and its triggers over ``releases``; idempotent.
+    """Create or migrate the search index; idempotent, one transaction.
 
-    Adds ``releases.stems`` when missing, fills it where it is NULL, and
-    (re)builds the index when it is missing or was built with other columns
-    or triggers. Does nothing when everything is already in place.
+    An archive written by an older version (``releases.stems`` and an index
+    over ``releases``) is migrated: the stems move to ``release_stems`` (kept,
+    or computed where missing), the column is dropped, and the index is built
+    again over the new layout. A current archive is left as it is, apart from
+    indexing releases that have no stems yet.
     """
-    releases = db.table("releases")
-    if not releases.exists():
+    if not db["releases"].exists():
         raise ValueError("ensure_search_index needs the releases table")
-    if "stems" not in releases.columns_dict:
-        releases.add_column("stems", str)
     if _index_is_current(db):
         fill_missing_stems(db)
         return
-    with db.conn:
-        for trigger in ("releases_ai", "releases_ad", "releases_au"):
+    with db.atomic():
+        for trigger in (*_OLD_TRIGGERS, *_TRIGGERS):
             db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
+        db.execute(f"DROP TABLE IF EXISTS [{VOCAB_TABLE}]")
         db.execute(f"DROP TABLE IF EXISTS [{FTS_TABLE}]")
-    # Stems first, while no trigger can feed half-built rows to the index.
-    fill_missing_stems(db)
-    with db.conn:
+        db.execute(f"DROP VIEW IF EXISTS [{VIEW}]")
+        if not db[STEMS_TABLE].exists():
+            db.execute(_stems_table_sql())
+        if "stems" in db["releases"].columns_dict:
+            _move_stems(db)
+        if not _has_key_column(db):
+            db.execute(f"ALTER TABLE releases ADD COLUMN [{KEY_COLUMN}] INTEGER AS ({KEY_SQL})")
+        db.execute(
+            f"CREATE UNIQUE INDEX IF NOT EXISTS [idx_releases_{KEY_COLUMN}] "
+            f"ON releases([{KEY_COLUMN}])"
+        )
+        _index_missing(db)  # before the triggers: the rebuild indexes everything once
+        db.execute(_view_sql())
         db.execute(_fts_sql())
+        db.execute(f"CREATE VIRTUAL TABLE [{VOCAB_TABLE}] USING fts5vocab([{FTS_TABLE}], 'row')")
         for sql in _trigger_sql():
             db.execute(sql)
         db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('rebuild')")
+        # One segment instead of many: faster queries from the first search on.
+        db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('optimize')")
 
 
-def fill_missing_stems(db: sqlite_utils.Database, *, batch: int = 5000) -> int:
-    """Compute ``releases.stems`` for every release that has none; returns how many."""
+def _move_stems(db: sqlite_utils.Database) -> None:
+    """Copy ``releases.stems`` into ``release_stems`` (with tags), then drop the column."""
+    rows = db.execute(
+        "SELECT id, source, kind, stems FROM releases WHERE stems IS NOT NULL "
+        f"AND id NOT IN (SELECT release_id FROM [{STEMS_TABLE}])"
+    )
+    while batch := rows.fetchmany(5000):
+        db.conn.executemany(
+            f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)",
+            [(i, stems, release_tags(source, kind)) for i, source, kind, stems in batch],
+        )
+    db.execute("ALTER TABLE releases DROP COLUMN stems")
+
+
+def _index_missing(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
     done = 0
     while True:
+        # As bytes: text written by hand may not be valid UTF-8 (it is read with replacements).
         rows = db.execute(
-            "SELECT id, title, lead, body FROM releases WHERE stems IS NULL LIMIT ?", [batch]
+            "SELECT id, source, kind, CAST(title AS BLOB), CAST(lead AS BLOB), "
+            "CAST(body AS BLOB) FROM releases "
+            f"WHERE id NOT IN (SELECT release_id FROM [{STEMS_TABLE}]) LIMIT ?",
+            [batch],
         ).fetchall()
         if not rows:
             return done
-        with db.conn:
-            db.conn.executemany(
-                "UPDATE releases SET stems = ? WHERE id = ?",
-                [(stem_document(t or "", lead, b or ""), i) for i, t, lead, b in rows],
-            )
+        db.conn.executemany(
+            f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)",
+            [
+                (
+                    i,
+                    stem_document(_text(t), _text(lead) or None, _text(b)),
+                    release_tags(source, kind),
+                )
+                for i, source, kind, t, lead, b in rows
+            ],
+        )
         done += len(rows)
+
+
+def _text(value: bytes | None) -> str:
+    return value.decode("utf-8", "replace") if value else ""
+
+
+def fill_missing_stems(db: sqlite_utils.Database) -> int:
+    """Index every release that has no stems yet; returns how many."""
+    # count(*) walks the smallest index of each table: cheap even at 1,000,000 rows.
+    releases = db.execute("SELECT count(*) FROM releases").fetchone()[0]
+    indexed = db.execute(f"SELECT count(*) FROM [{STEMS_TABLE}]").fetchone()[0]
+    if releases == indexed:
+        return 0
+    with db.atomic():
+        return _index_missing(db)
+
+
+def index_release(
+    db: sqlite_utils.Database,
+    release_id: int,
+    *,
+    source: str,
+    kind: str | None,
+    title: str,
+    lead: str | None,
+    body: str,
+) -> None:
+    """Write a release's stems and tags (the store calls it after every save).
+
+    Writes nothing when they are unchanged, so an unchanged release is not
+    indexed again.
+    """
+    db.execute(
+        f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?) "
+        "ON CONFLICT(release_id) DO UPDATE SET stems = excluded.stems, tags = excluded.tags "
+        "WHERE stems IS NOT excluded.stems OR tags IS NOT excluded.tags",
+        [release_id, stem_document(title, lead, body), release_tags(source, kind)],
+    )
 
 
 def restem_all(db: sqlite_utils.Database) -> None:
     """Recompute every release's stems and rebuild the index (after the stemming rules change)."""
-    with db.conn:
-        for trigger in ("releases_ai", "releases_ad", "releases_au"):
+    with db.atomic():
+        for trigger in _TRIGGERS:
             db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
-        db.execute(f"DROP TABLE IF EXISTS [{FTS_TABLE}]")
-        db.execute("UPDATE releases SET stems = NULL")
+        db.execute(f"DELETE FROM [{STEMS_TABLE}]")
     ensure_search_index(db)
+
+
+def optimize_index(db: sqlite_utils.Database) -> None:
+    """Merge the index's segments into one (after a bulk load: faster queries)."""
+    with db.atomic():
+        db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('optimize')")
+
+
+# --------------------------------------------------------------------------
+# Ranking
 
 
 def rank_expression(table: str = FTS_TABLE) -> str:
@@ -271,7 +361,7 @@ def rank_expression(table: str = FTS_TABLE) -> str:
     """
     exact = ", ".join(str(w) for w in RANK_WEIGHTS[:3])
     weights = ", ".join(str(w) for w in RANK_WEIGHTS)
-    return f"bm25([{table}], {exact}, 0.0) = 0, bm25([{table}], {weights})"
+    return f"bm25([{table}], {exact}, 0.0, 0.0) = 0, bm25([{table}], {weights})"
 
 
 def search_releases(db: sqlite_utils.Database, q: str, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -281,7 +371,7 @@ def search_releases(db: sqlite_utils.Database, q: str, *, limit: int = 20) -> li
     """
     cursor = db.execute(
         f"SELECT r.id, r.title, r.source, r.published, r.url FROM [{FTS_TABLE}] "
-        f"JOIN releases r ON r.id = [{FTS_TABLE}].rowid "
+        f"JOIN releases r ON r.[{KEY_COLUMN}] = [{FTS_TABLE}].rowid "
         f"WHERE [{FTS_TABLE}] MATCH ? ORDER BY {rank_expression()}, r.published DESC LIMIT ?",
         [build_match_query(q), limit],
     )
@@ -289,167 +379,12 @@ def search_releases(db: sqlite_utils.Database, q: str, *, limit: int = 20) -> li
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-# --------------------------------------------------------------------------
-# The query language
+def day_key(day: str, *, end: bool = False) -> int:
+    """The first (or with ``end``, the last) search key of a day "YYYY-MM-DD"."""
+    base = int(day.replace("-", "")) * KEY_SHIFT
+    return base + KEY_SHIFT - 1 if end else base
 
 
-@dataclass(frozen=True)
-class _Term:
-    tokens: tuple[str, ...]
-    prefix: bool = False
-
-
-@dataclass(frozen=True)
-class _Op:
-    op: str  # "AND", "OR", "NOT"
-    left: _Node
-    right: _Node
-
-
-_Node = _Term | _Op
-
-_LEX_RE = re.compile(r'"(?P<phrase>[^"]*)"?(?P<pstar>\*)?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
-_OPERATORS = frozenset({"AND", "OR", "NOT"})
-
-
-def _lex(q: str) -> list[tuple[str, object]]:
-    """Split a query into ("term", _Term), ("op", "OR"|...), ("(", None), (")", None)."""
-    items: list[tuple[str, object]] = []
-    # "-a b": FTS5 has no unary NOT, so a negation before any word moves to the end.
-    deferred: list[tuple[str, object]] = []
-    for m in _LEX_RE.finditer(q):
-        if m.group("paren"):
-            items.append((m.group("paren"), None))
-        elif m.group("word") is not None:
-            word = m.group("word")
-            if word in _OPERATORS:
-                items.append(("op", word))
-                continue
-            negate = word.startswith("-") and len(word) > 1
-            if negate:
-                word = word.lstrip("-")
-            tokens = tuple(tokenize(word))
-            if not tokens:
-                continue
-            term = ("term", _Term(tokens, prefix=word.endswith("*")))
-            if negate and not items:
-                deferred += [("op", "NOT"), term]
-            elif negate:
-                items += [("op", "NOT"), term]
-            else:
-                items.append(term)
-        else:
-            tokens = tuple(tokenize(m.group("phrase")))
-            if tokens:
-                items.append(("term", _Term(tokens, prefix=bool(m.group("pstar")))))
-    return items + deferred
-
-
-class _Parser:
-    """Recursive descent with FTS5 precedence (NOT > AND > OR), forgiving of junk."""
-
-    def __init__(self, items: list[tuple[str, object]]) -> None:
-        self.items = items
-        self.pos = 0
-
-    def _peek(self) -> tuple[str, object] | None:
-        return self.items[self.pos] if self.pos < len(self.items) else None
-
-    def parse(self) -> _Node | None:
-        node = None
-        while self.pos < len(self.items):
-            start = self.pos
-            part = self._or()
-            if part is not None:
-                node = part if node is None else _Op("AND", node, part)
-            if self.pos == start:
-                self.pos += 1  # a stray ")" or operator
-        return node
-
-    def _or(self) -> _Node | None:
-        node = self._and()
-        while self._peek() == ("op", "OR"):
-            self.pos += 1
-            right = self._and()
-            if right is not None:
-                node = right if node is None else _Op("OR", node, right)
-        return node
-
-    def _and(self) -> _Node | None:
-        node = self._not()
-        while (item := self._peek()) is not None:
-            if item == ("op", "AND"):
-                self.pos += 1
-                continue
-            if item[0] not in ("term", "(") and item != ("op", "NOT"):
-                break
-            right = self._not()
-            if right is not None:
-                node = right if node is None else _Op("AND", node, right)
-        return node
-
-    def _not(self) -> _Node | None:
-        node = self._primary()
-        while self._peek() == ("op", "NOT"):
-            self.pos += 1
-            right = self._primary()
-            # FTS5 has no unary NOT: "NOT x" with nothing before it is dropped.
-            if right is not None and node is not None:
-                node = _Op("NOT", node, right)
-        return node
-
-    def _primary(self) -> _Node | None:
-        item = self._peek()
-        if item is None:
-            return None
-        kind, value = item
-        if kind == "term":
-            self.pos += 1
-            assert isinstance(value, _Term)
-            return value
-        if kind == "(":
-            self.pos += 1
-            node = self._or()
-            if self._peek() == (")", None):
-                self.pos += 1
-            return node
-        return None
-
-
-def _quote(tokens: tuple[str, ...] | list[str]) -> str:
-    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
-
-
-def _render_term(term: _Term) -> str:
-    exact = "{" + " ".join(EXACT_COLUMNS) + "} : " + _quote(term.tokens)
-    if not term.prefix:
-        shadow = [stem_word(t) for t in term.tokens]
-        return f"({exact} OR stems : {_quote(shadow)})"
-    # A prefix is matched on one side only: each side alone costs as much as
-    # an ordinary word matching hundreds of thousands of releases.
-    if any(not ch.isascii() for ch in term.tokens[-1]):
-        # Typed with å/ä/ö: those letters count, "försk*" is not "forskning".
-        return f"{exact} *"
-    # Typed in ASCII: stems, so "skola*" finds skolor and "forsk*" finds förskola.
-    shadow = [stem_word(t) for t in term.tokens]
-    return f"stems : {_quote(shadow)} *"
-
-
-def _render(node: _Node) -> str:
-    if isinstance(node, _Term):
-        return _render_term(node)
-    return f"({_render(node.left)} {node.op} {_render(node.right)})"
-
-
-def build_match_query(q: str | None) -> str:
-    """Translate a user's query into an FTS5 MATCH expression for ``releases_fts``.
-
-    Never raises and never returns an expression FTS5 rejects; a query with no
-    words in it returns an expression that matches nothing.
-    """
-    if not q:
-        return MATCH_NOTHING
-    node = _Parser(_lex(q)).parse()
-    if node is None:
-        return MATCH_NOTHING
-    return _render(node)
+def sources_tags(sources: Iterable[str]) -> list[str]:
+    """The tags of some sources (for a MATCH filter)."""
+    return sorted({t for s in sources if (t := source_tag(s))})

@@ -1,0 +1,335 @@
+"""Search whose cost does not grow with the number of matches (issue 14).
+
+``find_releases(db, SearchQuery(...))`` answers the search page. Every step
+is bounded:
+
+- **Filters inside FTS5.** A date range is a rowid range (the rowid is the
+  publication day and id, see ``scraper.store.search``); municipality and
+  kind are tokens of the index's ``tags`` column, ANDed into the MATCH.
+- **Candidates.** The ``WINDOW`` newest matches, an index walk
+  (``ORDER BY rowid DESC LIMIT``): a word matching 300,000 releases costs
+  what one matching 5,001 does.
+- **Relevance** (the default order): releases where some word occurs as
+  written first, then those matched through a stem only; bm25 within each
+  tier. A query with at most ``WINDOW`` matches is ranked whole, as before
+  issue 14. A commoner one ranks its ``WINDOW`` newest matches: the best of
+  the recent ones; for one word, the ``WINDOW`` newest releases that have it
+  as written come first (a stem may match far more often than the word). bm25
+  is computed inside FTS5 for those rows only; releases are read for the
+  page's rows only.
+- **Newest first**: keyset paging on the rowid (``after``): page 100 costs
+  what page 1 does.
+- **Count**: exact up to ``WINDOW``, else "more than"; the exact count is
+  computed only when asked (``exact_count``).
+- **Facets** (municipality, county, kind, year): over the ``FACET_WINDOW``
+  newest matches.
+- **Excerpts**: only for the rows shown, in Python (``scraper.store.excerpts``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from .excerpts import make_excerpt
+from .query_language import MATCH_NOTHING, build_match_query, written_match
+from .search import (
+    FTS_TABLE,
+    KEY_COLUMN,
+    KEY_SHIFT,
+    RANK_WEIGHTS,
+    day_key,
+    kind_tag,
+    sources_tags,
+)
+
+__all__ = [
+    "FACET_WINDOW",
+    "WINDOW",
+    "Facet",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResult",
+    "find_releases",
+]
+
+#: Candidates a query counts and ranks at most (the newest matches).
+WINDOW = 2000
+#: Candidates the facets count at most (the newest matches).
+FACET_WINDOW = 1000
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the search page asks for (values already checked by the page)."""
+
+    #: The user's query in the search language (``scraper.store.query_language``).
+    q: str
+    #: Sources to keep (empty: all): a municipality or county resolved to its sources.
+    sources: tuple[str, ...] = ()
+    #: A kind to keep ("Pressmeddelande"), or None.
+    kind: str | None = None
+    #: First and last day kept, "YYYY-MM-DD", inclusive; None: open.
+    first_day: str | None = None
+    last_day: str | None = None
+    #: "relevance" or "newest".
+    order: str = "relevance"
+    #: Page number (relevance) from 1; or for "newest", the key to continue after.
+    page: int = 1
+    after: int | None = None
+    per_page: int = 20
+    exact_count: bool = False
+    facets: bool = True
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One release in the results."""
+
+    id: int
+    key: int
+    title: str
+    municipality: str
+    source: str
+    kind: str | None
+    published: str | None
+    url: str | None
+    excerpt: str
+    removed_at: str | None = None
+    first_seen: str | None = None
+    lead: str | None = None
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Counts of one facet over the candidates: (value, label, count), biggest first."""
+
+    name: str
+    values: tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[SearchHit, ...]
+    #: Matches counted: exact when ``exact``, else at least this many.
+    count: int
+    exact: bool
+    #: Whether the ranking covered every match (False: the WINDOW newest).
+    ranked_all: bool
+    facets: tuple[Facet, ...] = ()
+    #: For "newest": the key to pass as ``after`` for the next page; None at the end.
+    next_after: int | None = None
+    has_next: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _filtered(match: str, query: SearchQuery) -> str:
+    """The MATCH expression with the municipality and kind filters as tags."""
+    if match == MATCH_NOTHING:
+        return match
+    filters = []
+    if query.sources:
+        tags = sources_tags(query.sources)
+        if not tags:
+            return MATCH_NOTHING
+        filters.append("tags : (" + " OR ".join(tags) + ")")
+    if query.kind:
+        tag = kind_tag(query.kind)
+        if not tag:
+            return MATCH_NOTHING
+        filters.append(f"tags : {tag}")
+    return " AND ".join([f"({match})", *filters]) if filters else match
+
+
+def _key_range(query: SearchQuery) -> tuple[int, int]:
+    low = day_key(query.first_day) if query.first_day else 0
+    high = day_key(query.last_day, end=True) if query.last_day else 2**62  # beyond any key
+    return low, high
+
+
+class _Index:
+    """The FTS5 queries of one search: a MATCH expression within a key range."""
+
+    def __init__(self, db: sqlite_utils.Database, match: str, low: int, high: int) -> None:
+        self.db, self.match, self.low, self.high = db, match, low, high
+
+    def newest(self, limit: int, *, before: int | None = None) -> list[int]:
+        """Keys of the newest ``limit`` matches (older than ``before``): an index walk."""
+        rows = self.db.execute(
+            f"SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
+            f"AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT {limit}",
+            [self.match, self.low, min(self.high, (before or 2**62) - 1)],
+        )
+        return [row[0] for row in rows]
+
+    def scored(self, limit: int) -> list[tuple[int, bool, float]]:
+        """(key, no word as written, bm25) of the newest ``limit`` matches (computed for those)."""
+        exact = ", ".join(str(w) for w in RANK_WEIGHTS[:3])
+        weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+        return self.db.execute(
+            f"SELECT rowid, bm25([{FTS_TABLE}], {exact}, 0, 0) = 0, "
+            f"bm25([{FTS_TABLE}], {weights}) FROM [{FTS_TABLE}] "
+            f"WHERE [{FTS_TABLE}] MATCH ? AND rowid BETWEEN ? AND ? "
+            f"ORDER BY rowid DESC LIMIT {limit}",
+            [self.match, self.low, self.high],
+        ).fetchall()
+
+    def count(self) -> int:
+        return self.db.execute(
+            f"SELECT count(*) FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
+            "AND rowid BETWEEN ? AND ?",
+            [self.match, self.low, self.high],
+        ).fetchone()[0]
+
+
+def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
+    return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
+
+
+def _ranked(full: _Index, written: _Index | None, *, truncated: bool, needed: int) -> list[int]:
+    """Keys in relevance order: some word as written first, then bm25, then newest."""
+    if not truncated or written is None:
+        # Every match (as before issue 14), or the newest WINDOW of a common query.
+        return _order(full.scored(WINDOW))
+    # One common word: the newest releases that have it as written come first, even
+    # those older than the newest WINDOW matches (stems may match far more often).
+    keys = _order(written.scored(WINDOW))
+    if len(keys) >= needed:
+        return keys
+    seen = set(keys)
+    return keys + [k for k in _order(full.scored(WINDOW)) if k not in seen]
+
+
+def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult:
+    """Search the archive; see the module docstring for what bounds each step."""
+    match = _filtered(build_match_query(query.q), query)
+    if match == MATCH_NOTHING:
+        return SearchResult(hits=(), count=0, exact=True, ranked_all=True)
+    low, high = _key_range(query)
+    full = _Index(db, match, low, high)
+    if query.order == "newest" and not query.facets and not query.exact_count:
+        # A feed: the page alone, an index walk (no count, no facets).
+        keys = full.newest(query.per_page + 1, before=query.after)
+        more = len(keys) > query.per_page
+        keys = keys[: query.per_page]
+        return SearchResult(
+            hits=_hits(db, query.q, keys),
+            count=len(keys),
+            exact=not more,
+            ranked_all=not more,
+            next_after=keys[-1] if more else None,
+            has_next=more,
+        )
+    candidates = full.newest(WINDOW + 1)
+    truncated = len(candidates) > WINDOW
+    candidates = candidates[:WINDOW]
+    count, exact_count = len(candidates), not truncated
+    if query.exact_count and truncated:
+        count, exact_count = full.count(), True
+    next_after = None
+    if query.order == "newest":
+        page_keys = [k for k in candidates if query.after is None or k < query.after]
+        if len(page_keys) <= query.per_page and truncated:
+            page_keys = full.newest(query.per_page + 1, before=query.after)  # past the window
+        page_keys = page_keys[: query.per_page + 1]
+        has_next = len(page_keys) > query.per_page
+        page_keys = page_keys[: query.per_page]
+        next_after = page_keys[-1] if has_next else None
+    else:
+        start = (query.page - 1) * query.per_page
+        as_written = written_match(query.q)
+        written = _Index(db, _filtered(as_written, query), low, high) if as_written else None
+        ranked = _ranked(full, written, truncated=truncated, needed=start + query.per_page + 1)
+        page_keys = ranked[start : start + query.per_page + 1]
+        has_next = len(page_keys) > query.per_page
+        page_keys = page_keys[: query.per_page]
+    return SearchResult(
+        hits=_hits(db, query.q, page_keys),
+        count=count,
+        exact=exact_count,
+        ranked_all=not truncated,
+        facets=_facets(db, candidates[:FACET_WINDOW]) if query.facets else (),
+        next_after=next_after,
+        has_next=has_next,
+    )
+
+
+def _hits(db: sqlite_utils.Database, q: str, keys: list[int]) -> tuple[SearchHit, ...]:
+    if not keys:
+        return ()
+    rows = db.execute(
+        f"SELECT r.{KEY_COLUMN}, r.id, r.title, coalesce(s.name, r.source), r.source, r.kind, "
+        "r.published, r.url, r.lead, r.body, r.removed_at, r.first_seen "
+        "FROM releases r LEFT JOIN sources s ON s.id = r.source "
+        f"WHERE r.{KEY_COLUMN} IN ({','.join('?' * len(keys))})",
+        keys,
+    ).fetchall()
+    by_key = {
+        row[0]: SearchHit(
+            key=row[0],
+            id=row[1],
+            title=row[2] or "",
+            municipality=row[3] or "",
+            source=row[4],
+            kind=row[5],
+            published=row[6],
+            url=row[7],
+            lead=row[8],
+            excerpt=make_excerpt(row[9] or row[8] or "", q),
+            removed_at=row[10],
+            first_seen=row[11],
+        )
+        for row in rows
+    }
+    return tuple(by_key[k] for k in keys if k in by_key)
+
+
+def _facets(db: sqlite_utils.Database, keys: list[int]) -> tuple[Facet, ...]:
+    if not keys:
+        return ()
+    sources: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    years: dict[str, int] = {}
+    for key in keys:
+        day = key // KEY_SHIFT
+        year = str(day // 10000) if day else "okänt"
+        years[year] = years.get(year, 0) + 1
+    for i in range(0, len(keys), 900):
+        chunk = keys[i : i + 900]
+        for source, kind, n in db.execute(
+            f"SELECT source, coalesce(kind, ''), count(*) FROM releases "
+            f"WHERE {KEY_COLUMN} IN ({','.join('?' * len(chunk))}) GROUP BY 1, 2",
+            chunk,
+        ):
+            sources[source] = sources.get(source, 0) + n
+            kinds[kind] = kinds.get(kind, 0) + n
+    names: dict[str, tuple[str, str, str]] = {}
+    for sid, name, county, county_code in db.execute(
+        "SELECT s.id, coalesce(o.name, s.name, s.id), coalesce(o.county, ''), "
+        "coalesce(o.county_code, '') FROM sources s "
+        "LEFT JOIN organisations o ON o.id = s.organisation"
+    ):
+        names[sid] = (name, county, county_code)
+    municipalities: dict[str, int] = {}
+    counties: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for source, n in sources.items():
+        name, county, _ = names.get(source, (source, "", ""))
+        municipalities[name] = municipalities.get(name, 0) + n
+        if county:
+            counties[county] = counties.get(county, 0) + n
+
+    def facet(name: str, counts: dict[str, int], *, by_value: bool = False) -> Facet:
+        items = sorted(counts.items(), key=(lambda kv: kv[0]) if by_value else (lambda kv: -kv[1]))
+        if by_value:
+            items.reverse()
+        return Facet(name, tuple((v, labels.get(v, v), n) for v, n in items))
+
+    return (
+        facet("kommun", municipalities),
+        facet("lan", counties),
+        facet("typ", {k: n for k, n in kinds.items() if k}),
+        facet("ar", years, by_value=True),
+    )

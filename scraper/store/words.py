@@ -1,0 +1,101 @@
+"""Swedish words for the search index: tokens, stems, folding (pure, no SQL).
+
+``stem_document`` makes the shadow text of a release: every word of the title,
+lead and body Snowball-stemmed (Swedish, then the definite endings -an/-et
+Snowball leaves) and folded to ASCII-like letters ("Medborgarlöftet" ->
+"medborgarloft"), so ``skolor`` finds "skolan" and ``vastervik`` finds
+"Västervik".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+__all__ = ["fold", "stem_document", "stem_word", "tokenize"]
+
+# FTS5's unicode61 tokenizer: runs of letters, digits (and private use);
+# everything else, the underscore included, separates tokens.
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_VOWELS = frozenset("aeiouyäåö")
+# Definite endings the Swedish Snowball stemmer leaves alone ("skolan",
+# "löftet"); stripped after it so they meet their indefinite forms.
+_EXTRA_SUFFIXES = ("an", "et")
+_STEMMER = snowballstemmer.stemmer("swedish")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into lower-case NFC tokens the way FTS5's unicode61 does."""
+    return _TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+
+
+@lru_cache(maxsize=65536)
+def fold(token: str) -> str:
+    """Drop diacritics: "västervik" -> "vastervik", "idé" -> "ide"."""
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _r1_start(word: str) -> int:
+    """Start of the Snowball R1 region (after the first vowel-consonant pair, at least 3)."""
+    for i in range(1, len(word)):
+        if word[i] not in _VOWELS and word[i - 1] in _VOWELS:
+            return max(i + 1, 3)
+    return len(word)
+
+
+def _stem(token: str) -> str:
+    stem = _STEMMER.stemWord(token)
+    for _ in range(2):
+        r1 = _r1_start(stem)
+        for suffix in _EXTRA_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= r1:
+                stem = stem[: -len(suffix)]
+                break
+        else:
+            break
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def stem_word(token: str) -> str:
+    """Stem one lower-case token and fold it: "medborgarlöften" -> "medborgarloft"."""
+    if not token.isalpha():
+        return fold(token)
+    return fold(_stem(token))
+
+
+@lru_cache(maxsize=65536)
+def _variant(token: str) -> str | None:
+    """The stem of the token typed without diacritics, when it differs from its stem."""
+    if not token.isalpha():
+        return None
+    folded = fold(token)
+    if folded == token:
+        return None
+    variant = _stem(folded)
+    return variant if variant != stem_word(token) else None
+
+
+def stem_document(title: str, lead: str | None, body: str) -> str:
+    """Return the shadow text of a release: its words stemmed and folded, in order.
+
+    Stems of words typed without their diacritics ("lost" for "löst") follow
+    at the end when they differ, so a query typed on a keyboard without å, ä
+    and ö still meets them.
+    """
+    stems: list[str] = []
+    variants: dict[str, None] = {}
+    for part in (title, lead or "", body):
+        for token in tokenize(part):
+            stems.append(stem_word(token))
+            variant = _variant(token)
+            if variant is not None:
+                variants[variant] = None
+    if variants:
+        stems.append("")
+        stems.extend(variants)
+    return " ".join(stems)

@@ -1,0 +1,239 @@
+"""The search page at / (issue 11) and the bounded search behind it (issue 14)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import feedparser
+import pytest
+import sqlite_utils
+from datasette.app import Datasette
+from search_archive import build_archive
+
+import scraper.store.finder as finder
+from scraper.serve.app import make_datasette
+from scraper.serve.search_params import parse_day
+from scraper.store.finder import SearchQuery, find_releases
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    path = tmp_path_factory.mktemp("page") / "archive.db"
+    ids = build_archive(path, today=TODAY)
+    conn = sqlite3.connect(path)
+    with conn:  # Västervik is municipality 0883, in Kalmar län (the registry)
+        conn.execute("UPDATE sources SET organisation = '0883' WHERE id = 'vastervik'")
+    conn.close()
+    return path, ids
+
+
+@pytest.fixture
+def ds(archive: tuple[Path, dict[str, int]]) -> Datasette:
+    return make_datasette(archive[0])
+
+
+@pytest.fixture
+def db(archive: tuple[Path, dict[str, int]]) -> sqlite_utils.Database:
+    return sqlite_utils.Database(archive[0])
+
+
+def keys(archive: tuple[Path, dict[str, int]], found: list[int]) -> list[str]:
+    by_id = {v: k for k, v in archive[1].items()}
+    return [by_id[i] for i in found]
+
+
+async def page_json(ds: Datasette, query: str) -> dict:
+    response = await ds.client.get("/sok.json?" + query)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def found(ds: Datasette, archive, query: str) -> list[str]:
+    return keys(archive, [row["id"] for row in (await page_json(ds, query))["rows"]])
+
+
+def messages(html: str) -> list[str]:
+    return re.findall(r'class="message-warning">([^<]*)<', html)
+
+
+# --------------------------------------------------------------------------
+# The page
+
+
+async def test_root_is_a_search_page_with_results_linked_to_releases(ds, archive) -> None:
+    empty = await ds.client.get("/")
+    assert empty.status_code == 200
+    assert 'name="q"' in empty.text and "Sök" in empty.text
+    page = await ds.client.get("/?q=skolor")
+    assert page.status_code == 200
+    seed = archive[1]["skolan"]
+    assert f'href="/archive/releases/{seed}"' in page.text
+    assert "<mark>" in page.text  # the excerpt highlights the word
+    assert "Västerviks kommun" in page.text and "Pressmeddelande" in page.text
+    assert "2024-08-12" in page.text
+    assert "3 träffar" in page.text
+    assert '<form action="/" method="get"' in page.text  # works without JavaScript
+    atom = re.search(r'href="(/sok\.atom\?[^"]*)"', page.text).group(1)
+    assert "q=skolor" in atom
+
+
+async def test_municipality_picker_takes_names_ids_and_spellings(ds, archive) -> None:
+    for name in ("Västervik", "västerviks kommun", "VASTERVIK", "vastervik", "0883"):
+        assert await found(ds, archive, f"q=skolor&kommun={quote(name)}") == ["skolan"], name
+    assert await found(ds, archive, "q=skolor&source=vastervik") == ["skolan"]
+    assert await found(ds, archive, "q=skolor&lan=" + quote("Kalmar län")) == ["skolan"]
+    assert await found(ds, archive, "q=skolor&lan=08") == ["skolan"]
+
+
+async def test_unknown_filters_and_dates_say_what_is_wrong(ds) -> None:
+    page = await ds.client.get("/?q=skolor&kommun=Atlantis&fran=igår&till=2019-02-30")
+    assert page.status_code == 200
+    said = " ".join(messages(page.text))
+    assert "Atlantis" in said and "igår" in said and "2019-02-30" in said
+    page = await ds.client.get("/?q=skolor&fran=2025&till=2024")
+    assert "ligger efter" in " ".join(messages(page.text))
+    page = await ds.client.get("/?q=skolor&sida=0&typ=Reklam&ordning=slump")
+    assert page.status_code == 200 and len(messages(page.text)) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "day"),
+    [
+        ("2019", False, "2019-01-01"),
+        ("2019", True, "2019-12-31"),
+        ("2024-02", True, "2024-02-29"),
+        ("2019-3-5", True, "2019-03-05"),
+    ],
+)
+def test_dates_cover_the_whole_year_month_or_day(text: str, end: bool, day: str) -> None:
+    assert parse_day(text, end=end) == day
+
+
+async def test_a_date_range_includes_its_end_year_and_day(ds, archive) -> None:
+    assert set(await found(ds, archive, "q=skolor&till=2024")) == {"skolan", "skolor", "budget"}
+    assert await found(ds, archive, "q=skolor&fran=2024-08&till=2024-08-12") == ["skolan"]
+    assert await found(ds, archive, "q=skolor&till=2024-08-11") == ["skolor"]
+    # The canned query too: to=2024 used to leave out all of 2024.
+    canned = await ds.client.get("/archive/search.json?q=skolor&to=2024&_shape=objects")
+    assert len(canned.json()["rows"]) == 3
+
+
+async def test_facets_count_municipality_county_kind_and_year(ds) -> None:
+    facets = (await page_json(ds, "q=skolor"))["facets"]
+    assert {f["value"]: f["count"] for f in facets["kommun"]} == {
+        "Ekby kommun": 2,
+        "Västerviks kommun": 1,
+    }
+    assert facets["lan"] == [{"value": "Kalmar län", "count": 1}]
+    assert facets["typ"] == [{"value": "Pressmeddelande", "count": 3}]
+    assert facets["ar"] == [{"value": "2024", "count": 3}]
+    page = await ds.client.get("/?q=skolor")
+    assert "kommun=Ekby+kommun" in page.text and "fran=2024&amp;till=2024" in page.text
+
+
+async def test_did_you_mean_a_word_the_index_knows(ds) -> None:
+    page = await ds.client.get("/?q=" + quote("medborgarlöfet"))
+    assert re.search(r"Menade du <a [^>]*>medborgarlöftet</a>", page.text)
+    assert (await page_json(ds, "q=skolor"))["suggestion"] is None
+
+
+@pytest.mark.parametrize("words", [100, 1000, 3000])
+async def test_long_queries_are_cut_never_an_error(ds, words: int) -> None:
+    q = quote(" ".join(["skola", "OR", "(förskola"] * (words // 3)))
+    for path in (f"/?q={q}", f"/sok.json?q={q}", f"/archive/search.json?q={q}"):
+        response = await ds.client.get(path)
+        assert response.status_code == 200, (path[:40], response.text[:300])
+    page = await ds.client.get(f"/?q={q}")
+    assert "bara de första 32 orden" in " ".join(messages(page.text))
+    table = await ds.client.get(f"/archive/releases.json?_search={q}")
+    assert table.status_code == 200
+
+
+async def test_search_feed_answers_conditional_requests_with_304(ds) -> None:
+    first = await ds.client.get("/sok.atom?q=skolor")
+    assert first.status_code == 200
+    feed = feedparser.parse(first.text)
+    assert not feed.bozo and len(feed.entries) == 3
+    assert feed.entries[0].title == "Budgeten för 2025 är klar"  # newest first
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    again = await ds.client.get("/sok.atom?q=skolor", headers={"if-none-match": etag})
+    assert again.status_code == 304
+    since = await ds.client.get("/sok.atom?q=skolor", headers={"if-modified-since": modified})
+    assert since.status_code == 304
+    other = await ds.client.get("/sok.atom?q=budget", headers={"if-none-match": etag})
+    assert other.status_code == 200
+
+
+# --------------------------------------------------------------------------
+# The finder's bounds
+
+
+def test_newest_first_pages_by_key_without_gaps_or_repeats(db, archive) -> None:
+    seen: list[int] = []
+    after = None
+    while True:
+        result = find_releases(
+            db, SearchQuery(q="kommun OR skola", order="newest", per_page=2, after=after)
+        )
+        seen += [h.id for h in result.hits]
+        if result.next_after is None:
+            break
+        after = result.next_after
+    dates = [
+        db.execute("SELECT published FROM releases WHERE id = ?", [i]).fetchone()[0] for i in seen
+    ]
+    assert len(seen) == len(set(seen)) >= 4
+    assert dates == sorted(dates, reverse=True)
+    everything = find_releases(db, SearchQuery(q="kommun OR skola", per_page=100))
+    assert set(seen) == {h.id for h in everything.hits}
+
+
+def test_counts_are_capped_beyond_the_window_and_exact_on_demand(db, monkeypatch) -> None:
+    monkeypatch.setattr(finder, "WINDOW", 2)
+    capped = find_releases(db, SearchQuery(q="skolor"))
+    assert (capped.count, capped.exact, capped.ranked_all) == (2, False, False)
+    exact = find_releases(db, SearchQuery(q="skolor", exact_count=True))
+    assert (exact.count, exact.exact) == (3, True)
+    # Newest first walks on past the window.
+    newest = find_releases(db, SearchQuery(q="skolor", order="newest", per_page=3))
+    assert len(newest.hits) == 3
+
+
+async def test_capped_count_on_the_page_offers_the_exact_count(ds, monkeypatch) -> None:
+    monkeypatch.setattr(finder, "WINDOW", 2)
+    page = await ds.client.get("/?q=skolor")
+    assert "fler än 2 träffar" in page.text and "antal=exakt" in page.text
+    exact = await ds.client.get("/?q=skolor&antal=exakt")
+    assert "3 träffar" in exact.text
+
+
+def test_relevance_order_is_the_full_ranking_below_the_window(db, archive) -> None:
+    result = find_releases(db, SearchQuery(q="får", per_page=50))
+    ranked = [h.id for h in result.hits]
+    full = [
+        row[0]
+        for row in db.execute(
+            "SELECT r.id FROM releases_fts JOIN releases r ON r.search_key = releases_fts.rowid "
+            "WHERE releases_fts MATCH ? ORDER BY bm25(releases_fts, 10, 4, 1, 0, 0) = 0, "
+            "bm25(releases_fts, 10, 4, 1, 0.5, 0), r.published DESC",
+            [finder.build_match_query("får")],
+        )
+    ]
+    assert ranked == full
+    assert keys(archive, ranked).index("far") > keys(archive, ranked).index("seed")
+
+
+async def test_a_plain_table_search_goes_to_the_search_page(ds) -> None:
+    moved = await ds.client.get("/archive/releases?_search=skolor&_sort_desc=published")
+    assert moved.status_code == 302 and moved.headers["location"] == "/?q=skolor"
+    # With column filters, or as data, it stays Datasette's table search.
+    filtered = await ds.client.get("/archive/releases?_search=skolor&source=ekby")
+    assert filtered.status_code == 200
+    data = await ds.client.get("/archive/releases.json?_search=skolor&_shape=objects")
+    assert data.status_code == 200 and len(data.json()["rows"]) == 3
