@@ -63,7 +63,7 @@ def test_every_stored_text_field_is_clean_and_bounded(archive: Archive) -> None:
     # The cut is recorded with the release, field by field.
     assert set(row["cut"].split(",")) == {"title", "lead", "image.caption", "attachment.title"}
     # The search index holds the clean text too.
-    stems = archive.db.execute("SELECT stems FROM releases").fetchone()[0]
+    stems = archive.db.execute("SELECT stems FROM release_stems").fetchone()[0]
     assert not any(ch in stems for ch in DIRT)
 
 
