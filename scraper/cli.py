@@ -98,6 +98,9 @@ def _print_summary(report: RunReport) -> None:
         return
     for item in failed:
         click.echo(f"FAILED {item.source}: {item.error}", err=True)
+    for item in report.sources:
+        for finding in item.findings:
+            click.echo(f"FINDING {item.source}: {finding}", err=True)
 
 
 def _totals(reports: tuple[SourceReport, ...]) -> SourceReport:

@@ -90,6 +90,16 @@ class Settings:
     #: organisation: "propose" shows what it found in ``scraper status``;
     #: "switch" also crawls there from then on (recorded in ``source_events``).
     heal: str = "propose"
+    #: Requests per source per run (listing pages, new releases, re-checks); what is
+    #: left waits in the frontier for the next run. 0: no limit.
+    max_requests_per_source: int = 2000
+    #: New release URLs fetched per source per run: a listing that suddenly offers
+    #: thousands of unknown items gets a batch per run (reported), the rest waits.
+    #: 0: no limit.
+    max_new_releases: int = 1000
+    #: Seconds one source may take per run before it stops fetching (the rest
+    #: waits for the next run). 0: no limit.
+    source_time_budget: float = 3600.0
     #: Archive each release's images and attachments with it (``release_media``),
     #: so the archive still shows them after the site deleted them.
     media: bool = True
@@ -357,6 +367,8 @@ class SourceReport:
     missing: int = 0
     #: Why the source as a whole failed (listing unreachable ...), or None.
     error: str | None = None
+    #: What looked wrong this run without failing it: traps, budgets reached.
+    findings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -137,6 +137,19 @@ TABLES: dict[str, dict[str, Any]] = {
             "healed_url": "Adressen källan genomsöks på sedan bytet (heal = switch)",
         },
     },
+    "findings": {
+        "description": "Vad en körning fann fel på en källa utan att den misslyckades: "
+        "fällor (oändliga sidnummer, kalendrar, frågesträngsexplosioner) och nådda budgetar.",
+        "hidden": True,
+        "columns": {
+            "id": "Löpnummer",
+            "run_id": "Körningen (runs.id)",
+            "source": "Källa (sources.id)",
+            "at": "När (UTC)",
+            "kind": "trap (fälla) eller budget",
+            "detail": "Vad som hittades, med exempel",
+        },
+    },
     "source_events": {
         "description": "Vad som hänt en källa: listan slutade fungera, förslag, byten.",
         "columns": {
@@ -251,6 +264,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "startsidan (tom när den svarar som vanligt)",
             "template_hash": "Fingeravtryck av webbplatsens inlärda mall när texten extraherades",
             "thin": "1 för ett kort pressmeddelande (rubrik och datum, en mening eller två)",
+            "cut": "Fält som kortades till sin längdgräns (t.ex. title, lead), kommaseparerade",
         },
     },
     "release_stems": {
@@ -429,6 +443,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "blocks": "JSON-lista av [fingeravtryck, andel]",
             "threshold": "Andel över vilken ett block räknas som sidskräp",
             "learned_at": "När mallen lärdes (UTC)",
+            "provisional": "1: lärd av en körnings första sidor, lärs om i slutet av körningen",
         },
     },
     "frontier": {

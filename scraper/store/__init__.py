@@ -10,6 +10,8 @@ migrations.py  changes of shape to data of older archives, made once when opened
 reports.py     per-source health, counts, storage figures
 discoveries.py what source discovery found per home page
 healing.py     sources whose listing stopped working: signs, proposals, switches
+findings.py    what a run found wrong with a source without failing it (traps, budgets)
+cleaning.py    clean text at the door: control characters out, field lengths bounded
 search.py      the Swedish full-text index: layout, triggers, migration, upkeep
 words.py       Swedish tokens, stems and folding for the index (pure)
 query_language.py  the search box's language to FTS5 MATCH, without recursion (pure)

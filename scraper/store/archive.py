@@ -22,6 +22,7 @@ from scraper.errors import LockedError, StorageError
 
 from .crawlstate import CrawlState
 from .discoveries import DiscoveryStore
+from .findings import FindingStore
 from .healing import HealingStore
 from .media import MediaStore
 from .pages import PageStore
@@ -31,7 +32,14 @@ from .schema import ensure_schema
 
 
 class Archive(
-    CrawlState, PageStore, ReleaseStore, Reports, DiscoveryStore, HealingStore, MediaStore
+    CrawlState,
+    PageStore,
+    ReleaseStore,
+    Reports,
+    DiscoveryStore,
+    HealingStore,
+    FindingStore,
+    MediaStore,
 ):
     """An archive database opened for reading and writing.
 

@@ -142,21 +142,32 @@ class PageStore:
 
     # -- templates
 
-    def save_template(self, template: SiteTemplate) -> None:
+    def save_template(self, template: SiteTemplate, *, provisional: bool = False) -> None:
+        """Store a source's template; ``provisional``: learned from the first pages of a
+        run that streams, to be learned again from the whole sample at its end."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO site_templates (source, pages, blocks, threshold, learned_at) "
-                "VALUES (?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET pages=excluded.pages, "
-                "blocks=excluded.blocks, threshold=excluded.threshold, "
-                "learned_at=excluded.learned_at",
+                "INSERT INTO site_templates (source, pages, blocks, threshold, learned_at, "
+                "provisional) VALUES (?,?,?,?,?,?) ON CONFLICT(source) DO UPDATE SET "
+                "pages=excluded.pages, blocks=excluded.blocks, threshold=excluded.threshold, "
+                "learned_at=excluded.learned_at, provisional=excluded.provisional",
                 [
                     template.source,
                     template.pages,
                     json.dumps(template.blocks),
                     template.threshold,
                     template.learned_at,
+                    int(provisional),
                 ],
             )
+
+    def template_provisional(self, source: str) -> bool:
+        """True when the source's stored template was learned from a run's first pages
+        only (a run killed before it learned from the whole sample)."""
+        row = self.db.execute(
+            "SELECT provisional FROM site_templates WHERE source = ?", [source]
+        ).fetchone()
+        return bool(row and row[0])
 
     def load_template(self, source: str) -> SiteTemplate | None:
         row = self.db.execute(

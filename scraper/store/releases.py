@@ -15,6 +15,7 @@ from scraper.records import RefetchSchedule, Release
 from scraper.timestamps import days_between, format_timestamp, parse_timestamp
 
 from . import search
+from .cleaning import clean_release
 from .migrations import split_published
 
 #: What save_release did: "new", "changed" (a revision was kept),
@@ -134,6 +135,8 @@ class ReleaseStore:
         # The URLs it was fetched at first: a canonical link is the site's claim,
         # and a wrong one (every page pointing at "/") must not merge releases.
         urls = [u for u in dict.fromkeys([release.url, *aliases, release.canonical_url]) if u]
+        # Clean text at the door: no release reaches the tables uncleaned (store/cleaning.py).
+        release, cut = clean_release(release)
         with self.db.atomic():
             existing = None
             for url in urls:
@@ -142,6 +145,7 @@ class ReleaseStore:
                     break
             fields = self._release_fields(release, page_id, extractor_version)
             fields["template_hash"] = template_hash
+            fields["cut"] = ",".join(cut) or None
             if existing is None:
                 cursor = self.db.execute(
                     # Every release enters through a listing, feed or sitemap.

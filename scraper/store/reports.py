@@ -57,6 +57,7 @@ class Reports:
             item = dict(zip(keys, row, strict=True))
             item["usual_gap_days"] = self._usual_gap(item["id"])
             item["listed"], item["missing"] = self.coverage(item["id"])
+            item["findings"] = self.last_findings(item["id"])  # type: ignore[attr-defined]
             result.append(item)
         return result
 

@@ -135,6 +135,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "redirect_away_since": str,
             "template_hash": str,
             "thin": int,
+            #: Fields cut to their limit (store/cleaning.py), comma-separated; NULL: none.
+            "cut": str,
         },
         "pk": "id",
         "foreign_keys": [("source", "sources", "id"), ("page_id", "pages", "id")],
@@ -251,8 +253,23 @@ TABLES: dict[str, dict[str, Any]] = {
             "blocks": str,
             "threshold": float,
             "learned_at": str,
+            #: 1: learned from a streaming run's first pages only (update/stream.py).
+            "provisional": int,
         },
         "pk": "source",
+    },
+    # What a run found wrong with a source without failing it (a trap, a budget
+    # reached): scraper status shows those of each source's last run.
+    "findings": {
+        "columns": {
+            "id": int,
+            "run_id": int,
+            "source": str,
+            "at": str,
+            "kind": str,
+            "detail": str,
+        },
+        "pk": "id",
     },
     "runs": {
         "columns": {
@@ -314,6 +331,7 @@ INDEXES: list[tuple[str, list[Any]]] = [
     ("release_media", ["url"]),
     ("release_media", ["sha256"]),
     ("frontier", ["source"]),
+    ("findings", ["source", "run_id"]),
 ]
 
 #: Views: derived, so dropped and made again whenever their SQL changes (they hold no data).

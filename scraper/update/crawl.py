@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -24,11 +24,13 @@ from scraper.records import Config, Page, Source, SourceReport
 from scraper.store import Archive
 from scraper.timestamps import parse_timestamp, shift, utc_now
 
+from .budget import SourceBudget
 from .extraction import ExtractionSteps
 from .heal import heal_source, listing_broken
 from .interrupt import StopSignals, stop_on_signals
 from .media import archive_media
 from .network import network_verdict
+from .stream import ExtractionStream
 from .walk import KnownUrls, ListingWalk
 
 __all__ = ["RunReport", "run_update", "update"]
@@ -75,6 +77,7 @@ class _Tally:
     listed: int = 0
     missing: int = 0
     error: str | None = None
+    findings: tuple[str, ...] = ()
 
     def report(self, source: str) -> SourceReport:
         counts = {f.name: getattr(self, f.name) for f in fields(SourceReport) if f.name != "source"}
@@ -240,6 +243,9 @@ class _Job(ExtractionSteps):
     config: Config
     progress: Progress
     now: Callable[[], str]
+    #: Per source being processed: its budget for this run and its findings.
+    budgets: dict[str, SourceBudget] = field(default_factory=dict)
+    found: dict[str, list[str]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ one source
 
@@ -253,6 +259,8 @@ class _Job(ExtractionSteps):
             tally.error = f"internal error: {type(exc).__name__}: {exc}"
         if tally.error:
             tally.failed += 1  # what failed the source (its listing ...) is a failure too
+        tally.findings = tuple(self.found.pop(source.id, []))
+        self.budgets.pop(source.id, None)
         self.archive.record_source_result(source.id, error=tally.error, now=self.now())
         # Reconciliation: what the listings showed against what is archived.
         tally.listed, gaps = self.archive.coverage(source.id)
@@ -268,6 +276,7 @@ class _Job(ExtractionSteps):
     async def _process(self, source: Source, tally: _Tally) -> None:
         if self.full:
             self.archive.reset_attempts(source.id)  # a URL given up gets another chance
+        budget = self.budgets[source.id] = SourceBudget.from_settings(self.config.settings)
         known = self.archive.known_urls(source.id)
         # The walk puts what it finds in the frontier page by page; a URL already
         # there (even one given up) is not news that keeps the walk going.
@@ -277,6 +286,7 @@ class _Job(ExtractionSteps):
             full=self.full,
             now=self.now,
             anomaly=self._anomaly,
+            finding=self._finding,
         )
         own = known | self.archive.frontier_urls(source.id)
         try:
@@ -296,20 +306,38 @@ class _Job(ExtractionSteps):
             exclude={entry.url for entry in queue},
             everything=self.full,
         )
-        page_ids = self.archive.unextracted_pages(source.id)
-        for entry in queue:
-            page_id = await self._fetch_release(source, entry.url, tally, known=False)
+        batch, waiting = budget.new_batch(queue)
+        if waiting:
+            self._finding(
+                source,
+                "budget",
+                f"{len(queue)} new release links, more than max_new_releases="
+                f"{budget.max_new}: {len(batch)} fetched this run, {waiting} wait in the "
+                "frontier for the next runs",
+            )
+        # Extracted and stored as they arrive (stream.py): a long fetch list never
+        # holds back what was fetched.
+        stream = ExtractionStream(self, source, tally)
+        refetched = {entry.url for entry in batch} | set(recheck)
+        for page_id in self.archive.unextracted_pages(source.id):
+            url = self.archive.page_url(page_id)
+            if url in refetched:
+                stream.deferred[url] = page_id  # fetched again below: the newer one counts
+            else:
+                stream.add(page_id)
+        work = [(entry.url, False) for entry in batch] + [(url, True) for url in recheck]
+        left = 0
+        for done, (url, known) in enumerate(work):
+            if budget.spent():
+                left = len(work) - done
+                break
+            page_id = await self._fetch_release(source, url, tally, known=known)
             if page_id is not None:
-                page_ids.append(page_id)
-        for url in recheck:
-            page_id = await self._fetch_release(source, url, tally, known=True)
-            if page_id is not None:
-                page_ids.append(page_id)
-        page_ids = self._newest_per_url(page_ids)
-        template = self._learn(source, page_ids) if page_ids else None
-        for page_id in page_ids:
-            self._extract_and_save(source, page_id, template, tally)
-        self._settle(source, template)
+                stream.add(page_id)
+        if budget.reason:
+            detail = f"stopped fetching: {budget.reason}; {left} release URLs left for the next run"
+            self._finding(source, "budget", detail)
+        stream.finish()
         # After the releases are stored: their images and attachments (never fails them).
         await archive_media(
             self.archive,
@@ -334,12 +362,27 @@ class _Job(ExtractionSteps):
     def _anomaly(self, source: Source, url: str, reason: str) -> None:
         self._log(source, url, "listing", outcome="anomaly", error=reason)
 
+    def _finding(self, source: Source, kind: str, detail: str) -> None:
+        """Something wrong with the source that does not fail it: a trap, a budget."""
+        self.archive.add_finding(
+            run_id=self.run_id, source=source.id, kind=kind, detail=detail, now=self.now()
+        )
+        self.found.setdefault(source.id, []).append(f"{kind}: {detail}")
+
+    def _spend(self, source: Source) -> bool:
+        """Count one request of the source; False when its budget for the run is spent."""
+        budget = self.budgets.get(source.id)
+        return budget is None or budget.spend_request()
+
     # ------------------------------------------------------------------ fetching
 
     async def _fetch(
         self, source: Source, url: str, *, purpose: str, conditional: bool, required: bool
     ) -> Page | None:
-        """Fetch and log; None when it failed (raises for a required page)."""
+        """Fetch and log; None when it failed or the source's budget is spent (raises
+        for a required page)."""
+        if not self._spend(source) and not required:
+            return None
         etag, modified = self.archive.cache_validators(url) if conditional else (None, None)
         try:
             page = await self.fetcher.fetch(
@@ -424,6 +467,7 @@ class _Job(ExtractionSteps):
         self, source: Source, url: str, tally: _Tally, *, known: bool
     ) -> Page | None:
         """The response for a release URL, or None after recording why there is none."""
+        self._spend(source)
         etag, modified = self.archive.cache_validators(url) if known else (None, None)
         try:
             return await self.fetcher.fetch(

@@ -9,7 +9,7 @@ is made here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Protocol
 
@@ -22,10 +22,44 @@ from scraper.store import Archive
 
 from .reprocess import reextract_page
 
-__all__ = ["TEMPLATE_SAMPLE", "Counts", "ExtractionSteps"]
+__all__ = [
+    "TEMPLATE_PAGE_CHARS",
+    "TEMPLATE_SAMPLE",
+    "TEMPLATE_SAMPLE_CHARS",
+    "Counts",
+    "ExtractionSteps",
+    "bounded_sample",
+]
 
 #: Raw pages of a source the template is learned from at most.
 TEMPLATE_SAMPLE = 300
+#: Characters of one page's HTML the template learns from (the rest is cut off:
+#: what a site repeats sits in its header, menus and footer, not in 9 MB of body).
+TEMPLATE_PAGE_CHARS = 1_000_000
+#: Characters of HTML the template learns from in all, pages read one at a time.
+TEMPLATE_SAMPLE_CHARS = 60_000_000
+
+
+def bounded_sample(
+    load: Callable[[int], tuple[str, str]],
+    page_ids: Iterable[int],
+    *,
+    page_chars: int = TEMPLATE_PAGE_CHARS,
+    total_chars: int = TEMPLATE_SAMPLE_CHARS,
+) -> Iterator[tuple[str, str]]:
+    """(url, html) of the pages, loaded one at a time as the learner asks for them,
+    each cut to ``page_chars``, until ``total_chars`` have been given.
+
+    Template learning then holds one page at a time, never the sample.
+    """
+    given = 0
+    for page_id in page_ids:
+        if given >= total_chars:
+            return
+        url, html = load(page_id)
+        html = html[: min(page_chars, total_chars - given)]
+        given += len(html)
+        yield url, html
 
 
 class Counts(Protocol):
@@ -73,7 +107,9 @@ class ExtractionSteps:
                 url = self.archive.page_url(page_id)
                 self._log(source, url, "extract", outcome="failed", error=reason)
 
-    def _learn(self, source: Source, page_ids: list[int]) -> SiteTemplate:
+    def _learn(
+        self, source: Source, page_ids: list[int], *, provisional: bool = False
+    ) -> SiteTemplate:
         """Learn what the site repeats from its stored pages plus the new ones.
 
         One page per release (the new one where there is one): a release counted
@@ -86,9 +122,9 @@ class ExtractionSteps:
             url = self.archive.page_url(page_id)
             release = self.archive.release_for_url(url)
             pages[release["id"] if release else ("new", url)] = page_id
-        html = [self.archive.page_html(page_id) for page_id in pages.values()]
-        template = learn_template(source.id, html, now=self.now())
-        self.archive.save_template(template)
+        sample = bounded_sample(self.archive.page_html, list(pages.values()))
+        template = learn_template(source.id, sample, now=self.now())
+        self.archive.save_template(template, provisional=provisional)
         return template
 
     def _extract_and_save(

@@ -86,6 +86,8 @@ def format_status(rows: list[dict[str, Any]], *, now: datetime | None = None) ->
             lines.append(f"  STALE:         {warning}")
         if row.get("failing_since"):
             lines.append(f"  FAILING:       since {row['failing_since']}")
+        for kind, detail in row.get("findings") or []:
+            lines.append(f"  FINDING:       {kind}: {detail}")
         if row.get("healed_url"):
             lines.append(f"  SWITCHED:      now crawled at {row['healed_url']}")
         elif row.get("proposed_url"):

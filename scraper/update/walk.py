@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from scraper.discover.feeds import is_content_sitemap
 from scraper.discover.listing import discover_listing
+from scraper.discover.traps import UNDATED_PAGES, QueryExplosions, calendar_reason
 from scraper.discover.urls import is_release_url, same_site
 from scraper.records import Listing, ListingEntry, Page, Source
 from scraper.store import Archive
@@ -18,7 +20,10 @@ __all__ = ["WALK_INVARIANT", "KnownUrls", "ListingWalk", "Tally"]
 #: When a listing walk may stop (README, "Running it from cron"; tests/test_walk.py).
 WALK_INVARIANT = (
     "A listing walk ends at the end of the listing (no next page, a page seen before, "
-    "or max_pages), or at a page holding nothing new when the walk before it completed. "
+    "max_pages, or a trap: a next page that is a calendar page, or three pages in a row "
+    "showing release links but no date after pages that showed dates; a trap is recorded "
+    "as a finding and the trap's pages store nothing), or at a page holding nothing new "
+    "when the walk before it completed. "
     "A walk that did not complete (failed, killed, interrupted) leaves its resume point, "
     "the last listing page whose entries are stored, and the next walk reads the first "
     "page in full, jumps to that point once a page holds nothing new, and goes on to the "
@@ -70,6 +75,10 @@ class ListingWalk:
     first_links: int | None = None
     #: The first page answered 304: it shows what it showed last time.
     first_unchanged: bool = False
+    #: Records a finding about the source (source, kind, detail): a trap.
+    finding: Callable[[Source, str, str], None] = lambda *_: None
+    _explosions: QueryExplosions = field(default_factory=QueryExplosions)
+    _trap_kinds: set[str] = field(default_factory=set)
 
     async def new_entries(
         self, source: Source, known: Container[str], tally: Tally
@@ -104,7 +113,9 @@ class ListingWalk:
             self.archive.mark_still_listed(source.id, listing_url=feed_url, now=self.now())
             return []
         listing = discover_listing(page.text, page.final_url, content_type=page.content_type)
-        entries = [e for e in listing.entries if same_site(e.url, source.url)]
+        entries = self._without_traps(
+            source, [e for e in listing.entries if same_site(e.url, source.url)]
+        )
         if listing.format not in ("rss", "atom") or not entries:
             self.archive.set_source_feed(source.id, None)
             return None
@@ -131,9 +142,18 @@ class ListingWalk:
         must_finish = self.full or resume is not None
         seen_pages: set[str] = set()
         first_page: Page | None = None
+        # Pages showing release links but no date, after pages that showed dates: held
+        # (not stored, the resume point not moved) until a dated page clears them or
+        # UNDATED_PAGES of them in a row make the rest of the listing a trap.
+        held: list[list[ListingEntry]] = []
+        dated_before = False
         while url and url not in seen_pages:
             if len(seen_pages) >= source.max_pages:
                 self.anomaly(source, url, f"listing walk stopped at max_pages={source.max_pages}")
+                break
+            reason = calendar_reason(url, today=self._today()) if seen_pages else None
+            if reason:
+                self.finding(source, "trap", f"calendar: the next listing page {url} is {reason}")
                 break
             first = not seen_pages
             seen_pages.add(url)
@@ -164,15 +184,34 @@ class ListingWalk:
             if listing.format.startswith("sitemap"):
                 # A sitemap lists the whole site: keep what could be an article.
                 site_entries = [e for e in site_entries if is_release_url(e.url, source.url)]
+            site_entries = self._without_traps(source, site_entries)
             if first:
                 self.first_final_url, self.first_links = page.final_url, len(site_entries)
             if not first and not site_entries:
                 self.anomaly(source, url, "a next listing page shows no release links")
-            with self.archive.transaction():
-                if first and listing.feed_urls:
-                    self.archive.set_source_feed(source.id, listing.feed_urls[0])
-                fresh = self._take(site_entries, known, found, tally, source=source)
-                self.archive.set_listing_resume(source.id, url)
+            dated = any(e.published for e in site_entries)
+            if dated_before and site_entries and not dated:
+                held.append(site_entries)
+                if len(held) >= UNDATED_PAGES:
+                    self.finding(
+                        source,
+                        "trap",
+                        f"ever-growing listing: {len(held)} pages in a row up to {url} show "
+                        "release links but no date, after pages that did; the walk stops there",
+                    )
+                    held = []
+                    break
+                fresh = [e for e in site_entries if e.url not in known and e.url not in found]
+            else:
+                dated_before = dated_before or dated
+                with self.archive.transaction():
+                    if first and listing.feed_urls:
+                        self.archive.set_source_feed(source.id, listing.feed_urls[0])
+                    for entries_held in held:
+                        self._take(entries_held, known, found, tally, source=source)
+                    held = []
+                    fresh = self._take(site_entries, known, found, tally, source=source)
+                    self.archive.set_listing_resume(source.id, url)
             if first:
                 first_page = page
             next_url = listing.next_url
@@ -183,6 +222,8 @@ class ListingWalk:
                 next_url = resume
             url = next_url
         with self.archive.transaction():
+            for entries_held in held:  # undated pages at the end of a listing: its last ones
+                self._take(entries_held, known, found, tally, source=source)
             self.archive.set_listing_resume(source.id, None)
             if first_page is not None:
                 self.archive.remember_validators(first_page)
@@ -235,6 +276,28 @@ class ListingWalk:
             sub = discover_listing(page.text, page.final_url, content_type=page.content_type)
             entries.extend(sub.entries)
         return entries
+
+    def _without_traps(self, source: Source, entries: list[ListingEntry]) -> list[ListingEntry]:
+        """The entries that are not calendar pages nor part of a query-string explosion."""
+        today = self._today()
+        traps = {e.url: r for e in entries if (r := calendar_reason(e.url, today=today))}
+        traps.update(self._explosions.exploded(e.url for e in entries if e.url not in traps))
+        if not traps:
+            return entries
+        for url, reason in traps.items():
+            kind = "query-string" if "query" in reason else "calendar"
+            if kind not in self._trap_kinds:
+                self._trap_kinds.add(kind)
+                self.finding(
+                    source, "trap", f"{kind}: release links left out, e.g. {url}: {reason}"
+                )
+        return [e for e in entries if e.url not in traps]
+
+    def _today(self) -> date:
+        try:
+            return date.fromisoformat(self.now()[:10])
+        except ValueError:
+            return date.today()
 
 
 def _under(url: str, source: Source) -> bool:
