@@ -337,3 +337,21 @@ async def test_pages_load_nothing_from_elsewhere_and_run_no_script_of_their_own(
         html = await page(ds, path)
         assert not re.search(r'(src|href)="(https?:)?//(?!localhost)[^"]*\.(js|css)', html), path
         assert 'src="http' not in html, path
+
+
+async def test_canned_queries_read_as_pages_of_the_archive(ds: Datasette) -> None:
+    # The atom_* columns feed only the .atom renderer: the HTML page leaves them out,
+    # the tab shows the query's title (not its SQL), the page speaks Swedish.
+    for name in ("latest", "search?q=budgeten", "changes"):
+        html = await page(ds, f"/archive/{name}")
+        assert 'class="col-atom_' not in html
+        title = re.search(r"<title>([\s\S]*?)</title>", html).group(1)
+        assert "select" not in title.lower() and "kommunala pressmeddelanden" in title
+        assert "Custom SQL query" not in html and 'value="Run SQL"' not in html
+    latest = await page(ds, "/archive/latest")
+    assert 'class="col-title"' in latest and " rader" in latest
+    # JSON keeps every column, and visitors' own SQL keeps Datasette's page
+    data = (await ds.client.get("/archive/latest.json?_shape=objects")).json()
+    assert "atom_title" in data["rows"][0]
+    own = await page(ds, "/archive?sql=select+1+as+atom_x")
+    assert 'class="col-atom_x"' in own

@@ -7,8 +7,10 @@ from typing import Any
 
 import sqlite_utils
 
+from .findings import FindingStore
 
-class Reports:
+
+class Reports(FindingStore):
     """The operator's figures: per-source health, counts and storage."""
 
     db: sqlite_utils.Database
@@ -57,7 +59,7 @@ class Reports:
             item = dict(zip(keys, row, strict=True))
             item["usual_gap_days"] = self._usual_gap(item["id"])
             item["listed"], item["missing"] = self.coverage(item["id"])
-            item["findings"] = self.last_findings(item["id"])  # type: ignore[attr-defined]
+            item["findings"] = self.last_findings(item["id"])
             result.append(item)
         return result
 
