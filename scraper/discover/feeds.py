@@ -43,7 +43,9 @@ def parse_feed(text: str, url: str, *, kind: str) -> Listing:
         if link is None or link in seen:
             continue
         seen.add(link)
-        updated = normalize_datetime(item.get("updated") or "")
+        # dict.get: feedparser's own get() answers a missing <updated> with the
+        # publication date (and a DeprecationWarning); we want what the feed says.
+        updated = normalize_datetime(dict.get(item, "updated") or "")
         # An Atom entry may carry only <updated>: the best publication date there is.
         published = normalize_datetime(item.get("published") or "") or (
             updated if kind == "atom" else None
