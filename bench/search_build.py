@@ -86,6 +86,7 @@ def build_archive(
     if optimize:
         for (name,) in archive.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+            " AND sql NOT LIKE '%fts5vocab%'"
         ).fetchall():
             archive.db.execute(f"INSERT INTO [{name}] ([{name}]) VALUES ('optimize')")
     archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
