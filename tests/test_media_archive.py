@@ -282,3 +282,23 @@ async def test_the_release_page_shows_the_archived_image_or_the_original(archive
     assert f'href="/{db.stem}/-/media/{sha(PDF)}"' in page
     # Not archived (the file was gone): the original URL, as before.
     assert f'<img src="{SITE}/bilder/borta.jpg"' in page
+
+
+def test_media_are_paid_from_the_source_budget_and_wait_for_the_next_run(tmp_path: Path) -> None:
+    db, site = tmp_path / "budget.db", Site()
+    crawl(db, site, max_requests_per_source=6)
+    first = {k: v for k, v in site.requests.items() if "/bilder/" in k or "/dok/" in k}
+    with Archive(db) as archive:
+        waiting = len(archive.pending_media("ekas"))
+        assert archive.release_count() == 3  # the releases come first
+    assert 0 < sum(first.values()) <= 2  # what was left of the budget, no more
+    assert waiting >= 5  # the rest waits, nothing is marked failed for it
+    for _ in range(8):  # later runs finish the work within the same budget
+        crawl(db, site, max_requests_per_source=6)
+        with Archive(db) as archive:
+            if not archive.pending_media("ekas", max_attempts=1):
+                break
+    got = {url: status for url, (status, _) in outcomes(db).items()}
+    assert got["/bilder/forskola.jpg"] == got["/bilder/ritning.png"] == "archived"
+    assert got["/dok/rapport.pdf"] == got["/dok/beslut.pdf"] == "archived"
+    assert got["/bilder/stor.jpg"] == "too large" and got["/bilder/sida.jpg"] == "refused"

@@ -346,6 +346,7 @@ class _Job(ExtractionSteps):
             settings=self.config.settings,
             now=self.now,
             log=self._log,
+            spend=lambda: self._spend(source),
         )
 
     async def _heal(self, source: Source, reason: str) -> None:

@@ -9,7 +9,9 @@ own site or a known image host, within a byte cap per file (images and
 attachments have their own) and per release. Each file is stored once per
 distinct content (``scraper.store.media``). A file that cannot be had is noted
 with the reason and never fails its release or source; a failed one is tried
-again in the next runs (``MEDIA_ATTEMPTS``).
+again in the next runs (``MEDIA_ATTEMPTS``). Each request is paid from the
+source's budget for the run (``spend``, the same as its pages'): once it is
+spent, the files not reached wait, still pending, for the next run.
 """
 
 from __future__ import annotations
@@ -99,11 +101,13 @@ async def archive_media(
     settings: Settings,
     now: Callable[[], str],
     log: Log,
+    spend: Callable[[], bool] = lambda: True,
 ) -> int:
     """Fetch and store the pending images and attachments of ``source``'s releases.
 
     :param log: called as ``log(source, url, "media", outcome=..., error=...,
         status=..., size=...)`` for every file tried (the run's ``fetches``).
+    :param spend: called before each request; False ends the call (budget spent).
     :returns: the number of files archived in this call.
     """
     if not settings.media:
@@ -111,7 +115,9 @@ async def archive_media(
     archived = 0
     for ref in archive.pending_media(source.id):
         try:
-            archived += await _archive_one(archive, fetcher, source, ref, settings, now, log)
+            archived += await _archive_one(archive, fetcher, source, ref, settings, now, log, spend)
+        except _BudgetSpent:
+            break
         except Exception as exc:  # a bug on one odd file must not fail the release
             reason = f"internal error: {type(exc).__name__}: {exc}"
             archive.note_media_outcome(ref, status="failed", error=reason, now=now())
@@ -127,6 +133,7 @@ async def _archive_one(
     settings: Settings,
     now: Callable[[], str],
     log: Log,
+    spend: Callable[[], bool],
 ) -> int:
     def outcome(status: str, error: str) -> int:
         archive.note_media_outcome(ref, status=status, error=error, now=now())
@@ -146,6 +153,8 @@ async def _archive_one(
     cap = settings.media_max_bytes if ref.kind == "image" else settings.attachment_max_bytes
     if room <= 0:
         return outcome("too large", _release_cap(settings))
+    if not spend():
+        raise _BudgetSpent
     try:
         page = await fetcher.fetch(
             ref.url, delay=source.delay, site=ref.page_url, purpose="media", limit=min(cap, room)
@@ -180,6 +189,10 @@ async def _archive_one(
         return outcome("refused", reason)
     archive.save_media(ref, page.content, content_type=kind, now=now())
     return 1
+
+
+class _BudgetSpent(Exception):
+    """The source's budget for the run is spent: the rest waits for the next run."""
 
 
 def _release_cap(settings: Settings) -> str:
