@@ -24,6 +24,7 @@ from datasette.utils.asgi import Response
 
 from scraper.store.pages import decode_stored_body
 
+from .archives import is_archive
 from .rawpage import RAW_PAGE_CSP, image_urls, page_text, safe_page_html
 
 __all__ = ["INLINE_TYPES", "ROUTES", "media_path", "release_media_urls"]
@@ -47,13 +48,8 @@ def _not_found(message: str) -> Response:
     return Response.text(message + "\n", status=404)
 
 
-def _is_archive(datasette: Any, database: str) -> bool:
-    # As scraper.serve.plugin.is_archive (which imports this module).
-    return database in (datasette.plugin_config("scraper") or {}).get("databases", [])
-
-
 async def _allowed(datasette: Any, request: Any, database: str) -> bool:
-    if not _is_archive(datasette, database):
+    if not is_archive(datasette, database):
         return False
     return bool(
         await datasette.permission_allowed(

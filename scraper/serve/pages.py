@@ -23,12 +23,12 @@ from scraper.registry import COUNTIES
 from scraper.store.health import coverage_share, silence
 
 from . import page_data
+from .archives import first_archive, is_archive
 from .charts import Chart, bar_chart_svg, capita_chart, column_chart_svg, kind_chart, month_chart
 from .cite import cite, version_path, versions
 
 __all__ = ["county_slug", "decorate_release", "routes"]
 
-PLUGIN = "scraper"
 
 STATUS_TEXT = {
     "press": "publicerar pressmeddelanden",
@@ -58,11 +58,10 @@ def _county_code(slug: str) -> str | None:
 
 
 def _archive(datasette: Any) -> str:
-    names = (datasette.plugin_config(PLUGIN) or {}).get("databases") or []
-    for name in names:
-        if name in datasette.databases:
-            return name
-    raise NotFound("Inget arkiv att visa")
+    name = first_archive(datasette)
+    if name is None:
+        raise NotFound("Inget arkiv att visa")
+    return name
 
 
 def _figure(chart: Chart, *, horizontal: bool = False) -> dict[str, Any]:
@@ -312,7 +311,7 @@ def _paragraphs(text: str | None) -> list[str]:
 
 async def version_page(datasette: Any, request: Any) -> Response:
     database = request.url_vars["database"]
-    if database not in ((datasette.plugin_config(PLUGIN) or {}).get("databases") or []):
+    if not is_archive(datasette, database):
         raise NotFound("Ingen sådan databas")
     db = datasette.get_database(database)
     release = await page_data.release_with_versions(db, int(request.url_vars["id"]))

@@ -47,6 +47,7 @@ from scraper.store.query_language import MATCH_NOTHING
 from scraper.store.search import build_match_query, day_key, source_tag
 
 from . import archived, pages, plain
+from .archives import archive_names, is_archive
 
 # Hook implementations of the public face (limits, headers, safe CSV): imported
 # so that they register with this plugin.
@@ -66,7 +67,6 @@ __all__ = [
     "render_diff",
 ]
 
-PLUGIN = "scraper"
 ATOM_REQUIRED = frozenset({"atom_id", "atom_title", "atom_updated"})
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE = "«", "»"
@@ -77,12 +77,6 @@ except ZoneInfoNotFoundError:  # no tz database: Swedish local times read as UTC
     _LOCAL = UTC
 
 
-def is_archive(datasette: Any, database: str | None) -> bool:
-    """True when ``database`` is an archive this plugin serves."""
-    config = datasette.plugin_config(PLUGIN) or {}
-    return database is not None and database in config.get("databases", [])
-
-
 # --------------------------------------------------------------------------
 # Read-only
 
@@ -91,10 +85,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    if not (datasette.plugin_config(PLUGIN) or {}).get("databases"):
+    config_databases = archive_names(datasette)
+    if not config_databases:
         return None
-
-    config_databases = (datasette.plugin_config(PLUGIN) or {}).get("databases") or []
 
     def wrap(app: Any) -> Any:
         async def read_only(scope: dict[str, Any], receive: Any, send: Any) -> None:

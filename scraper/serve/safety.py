@@ -36,6 +36,7 @@ from typing import Any
 from datasette import hookimpl
 from datasette.utils.asgi import Base400
 
+from .archives import archive_names, is_archive
 from .spreadsheet import CsvNeutraliser
 
 __all__ = [
@@ -51,7 +52,6 @@ __all__ = [
     "xml_safe",
 ]
 
-PLUGIN = "scraper"
 
 #: The largest string or blob any query may make or read (SQLITE_LIMIT_LENGTH).
 #: Stored values stay far below it: texts are bounded at extraction, raw pages
@@ -109,8 +109,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost
 
 
 def _serves_archive(datasette: Any, database: str | None = None) -> bool:
-    databases = (datasette.plugin_config(PLUGIN) or {}).get("databases") or []
-    return bool(databases) if database is None else database in databases
+    return bool(archive_names(datasette)) if database is None else is_archive(datasette, database)
 
 
 # --------------------------------------------------------------------------

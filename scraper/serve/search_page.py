@@ -24,6 +24,7 @@ from scraper.store.finder import FACET_WINDOW, WINDOW, SearchQuery, SearchResult
 from scraper.store.query_language import MAX_QUERY_WORDS, query_terms, query_truncated
 from scraper.store.search import VOCAB_TABLE
 
+from .archives import archive_names
 from .search_params import PER_PAGE, Directory, PageParams, read_params
 
 __all__ = ["did_you_mean", "routes"]
@@ -33,8 +34,7 @@ _SUGGEST_SCAN = 1000  # vocabulary terms read at most per suggestion
 
 
 def _archive(datasette: Any) -> str | None:
-    config = datasette.plugin_config("scraper") or {}
-    names = config.get("databases") or []
+    names = archive_names(datasette)
     return names[0] if names else None
 
 
