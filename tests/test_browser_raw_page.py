@@ -3,16 +3,14 @@ other sites, and shows the archive's copy of its image (scraper.serve.archived).
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import browser  # noqa: F401 - the fixture
+from test_browser import _serve, browser  # noqa: F401 - browser: the fixture
 from test_media_archive import JPEG, SITE, Site, crawl, sha
 
-from scraper.serve.app import build_server
 from scraper.store import Archive
 
 pytestmark = pytest.mark.browser
@@ -28,24 +26,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     crawler.start()
     crawler.join()
     assert db.is_file()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = build_server(db, port=port)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        started = threading.Event()
-        for _ in range(200):
-            if server.started:
-                break
-            started.wait(0.05)
-        assert server.started, "the server did not start"
-        yield f"http://127.0.0.1:{port}", db
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    # scraper serve's server, as the other browser tests start it; stopped after the module.
+    for url in _serve(db):
+        yield url, db
 
 
 def test_the_raw_page_runs_nothing_and_loads_only_from_the_archive(browser, served) -> None:  # noqa: F811
