@@ -84,11 +84,7 @@ def build_archive(
             rate = done / (time.perf_counter() - started)
             print(f"  {done:,} releases ({rate:,.0f}/s)", flush=True)
     if optimize:
-        for (name,) in archive.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
-            " AND sql NOT LIKE '%fts5vocab%'"
-        ).fetchall():
-            archive.db.execute(f"INSERT INTO [{name}] ([{name}]) VALUES ('optimize')")
+        optimize_fts(archive.db.conn)
     archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     schema_version = archive.db.execute("PRAGMA user_version").fetchone()[0]
     archive.close()
@@ -110,7 +106,21 @@ def build_archive(
     return manifest
 
 
-def replicate_archive(source: Path, db: Path, *, copies: int) -> dict[str, object]:
+#: What a copy writes again, in order, and the column holding the release id.
+_COPIED = (
+    ("releases", "id"),
+    ("release_urls", "release_id"),
+    ("images", "release_id"),
+    ("attachments", "release_id"),
+    ("release_stems", "release_id"),
+)
+#: Generated columns (computed, not inserted).
+_GENERATED = {("releases", "search_key")}
+
+
+def replicate_archive(
+    source: Path, db: Path, *, copies: int, optimize: bool = False
+) -> dict[str, object]:
     """``source`` written ``copies`` times into ``db`` (distinct ids and URLs), in SQL.
 
     The releases are inserted again through the schema's triggers (every column
@@ -125,15 +135,16 @@ def replicate_archive(source: Path, db: Path, *, copies: int) -> dict[str, objec
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA cache_size=-200000")
     count = conn.execute("SELECT max(id) FROM releases").fetchone()[0]
-    columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info([{t}])")] for t in
-               ("releases", "release_urls", "images", "attachments")}  # fmt: skip
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # release_stems (when the schema has it) after releases: its trigger indexes the copy.
+    tables = [(t, k) for t, k in _COPIED if t in present]
+    columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info([{t}])")] for t, _ in tables}
     for copy in range(1, copies):
         offset = copy * count
         moved = f"replace(url, '/nyheter/', '/nyheter/k{copy}/')"
         conn.execute("BEGIN")
-        for table, key in (("releases", "id"), ("release_urls", "release_id"),
-                           ("images", "release_id"), ("attachments", "release_id")):  # fmt: skip
-            cols = columns[table]
+        for table, key in tables:
+            cols = [c for c in columns[table] if (table, c) not in _GENERATED]
             picked = [f"{c} + {offset}" if c == key else moved if c == "url" else c for c in cols]
             conn.execute(
                 f"INSERT INTO [{table}] ({', '.join(cols)}) SELECT {', '.join(picked)} "
@@ -141,6 +152,8 @@ def replicate_archive(source: Path, db: Path, *, copies: int) -> dict[str, objec
             )
         conn.execute("COMMIT")
         print(f"  copy {copy + 1} of {copies} ({time.perf_counter() - started:.0f} s)", flush=True)
+    if optimize:
+        optimize_fts(conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     manifest = json.loads(Path(f"{source}.json").read_text(encoding="utf-8"))
@@ -155,6 +168,17 @@ def replicate_archive(source: Path, db: Path, *, copies: int) -> dict[str, objec
     )
     Path(f"{db}.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def optimize_fts(conn: sqlite3.Connection) -> None:
+    """Merge each FTS5 index into one segment (what a bulk load should end with)."""
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+        " AND sql NOT LIKE '%fts5vocab%'"
+    ).fetchall():
+        conn.execute(f"INSERT INTO [{name}] ([{name}]) VALUES ('optimize')")
+    if conn.in_transaction:  # Python's sqlite3 opened one for the INSERT
+        conn.commit()
 
 
 def code_version() -> str:
@@ -200,7 +224,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.copies_of:
         print(f"writing {args.copies_of} {args.copies} times into {args.db}", flush=True)
-        manifest = replicate_archive(args.copies_of, args.db, copies=args.copies)
+        manifest = replicate_archive(
+            args.copies_of, args.db, copies=args.copies, optimize=args.optimize
+        )
         seconds = f"{manifest['build_seconds']} + {manifest['replicate_seconds']}"
     else:
         print(f"building {args.releases:,} releases into {args.db} with {code_version()}")
