@@ -293,7 +293,7 @@ OLD_LAYOUT = [
     "DROP TRIGGER release_stems_au", "DROP TRIGGER releases_search_bu",
     "DROP TRIGGER releases_search_bd", "DROP TABLE releases_fts_vocab",
     "DROP TABLE releases_fts", "DROP VIEW release_search",
-    "DROP INDEX idx_releases_search_key", "ALTER TABLE releases DROP COLUMN search_key",
+    "DROP INDEX idx_releases_search_key_facets", "ALTER TABLE releases DROP COLUMN search_key",
     "ALTER TABLE releases ADD COLUMN stems TEXT",
     "UPDATE releases SET stems = (SELECT stems FROM release_stems WHERE release_id = id)",
     "DROP TABLE release_stems",
@@ -343,6 +343,44 @@ def test_an_old_archive_is_migrated_when_opened(tmp_path: Path) -> None:
     before = _index_sql(db)
     Archive(path).close()  # a current archive: nothing changes
     assert _index_sql(db) == before
+
+
+def test_an_archive_with_the_first_key_index_gets_the_covering_one(tmp_path: Path) -> None:
+    # The first layout of issue 14 indexed the key alone: the facets read every
+    # candidate's row. Opening the archive swaps the index without rebuilding FTS.
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP INDEX idx_releases_search_key_facets")
+        conn.execute("CREATE UNIQUE INDEX idx_releases_search_key ON releases(search_key)")
+    conn.close()
+    fts_before = _fts_data(path)
+    Archive(path).close()
+    db = sqlite_utils.Database(path)
+    indexes = {row[1] for row in db.execute("PRAGMA index_list(releases)")}
+    assert "idx_releases_search_key" not in indexes
+    columns = [r[2] for r in db.execute("PRAGMA index_info(idx_releases_search_key_facets)")]
+    assert columns == ["search_key", "source", "kind"]
+    assert _fts_data(path) == fts_before
+    plan = " ".join(
+        row[-1]
+        for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT source, kind, count(*) FROM releases "
+            "WHERE search_key IN (1, 2, 3) GROUP BY 1, 2"
+        )
+    )
+    # SQLite reads source and kind from the index (a deferred seek: the row is never read).
+    assert "USING INDEX idx_releases_search_key_facets (search_key=?)" in plan
+    assert found((db, ids), "medborgarlöften") == ["seed"]
+
+
+def _fts_data(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT * FROM releases_fts_data ORDER BY id").fetchall()
+    finally:
+        conn.close()
 
 
 def test_a_failed_migration_leaves_the_old_archive_as_it_was(tmp_path: Path, monkeypatch) -> None:

@@ -28,6 +28,7 @@ is bounded:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,8 +153,12 @@ def _key_range(query: SearchQuery) -> tuple[int, int]:
 class _Index:
     """The FTS5 queries of one search: a MATCH expression within a key range."""
 
-    def __init__(self, db: sqlite_utils.Database, match: str, low: int, high: int) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, match: str, low: int, high: int, *, written: bool = False
+    ) -> None:
         self.db, self.match, self.low, self.high = db, match, low, high
+        #: The MATCH asks for words as written only: every row is in the first tier.
+        self.written = written
 
     def newest(self, limit: int, *, before: int | None = None) -> list[int]:
         """Keys of the newest ``limit`` matches (older than ``before``): an index walk."""
@@ -168,9 +173,11 @@ class _Index:
         """(key, no word as written, bm25) of the newest ``limit`` matches (computed for those)."""
         exact = ", ".join(str(w) for w in RANK_WEIGHTS[:3])
         weights = ", ".join(str(w) for w in RANK_WEIGHTS)
+        # bm25 costs microseconds a row (a phrase: more): the tier is only computed
+        # when it can differ between rows.
+        tier = "0" if self.written else f"bm25([{FTS_TABLE}], {exact}, 0, 0) = 0"
         return self.db.execute(
-            f"SELECT rowid, bm25([{FTS_TABLE}], {exact}, 0, 0) = 0, "
-            f"bm25([{FTS_TABLE}], {weights}) FROM [{FTS_TABLE}] "
+            f"SELECT rowid, {tier}, bm25([{FTS_TABLE}], {weights}) FROM [{FTS_TABLE}] "
             f"WHERE [{FTS_TABLE}] MATCH ? AND rowid BETWEEN ? AND ? "
             f"ORDER BY rowid DESC LIMIT {limit}",
             [self.match, self.low, self.high],
@@ -188,11 +195,22 @@ def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
     return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
 
 
-def _ranked(full: _Index, written: _Index | None, *, truncated: bool, needed: int) -> list[int]:
-    """Keys in relevance order: some word as written first, then bm25, then newest."""
+def _ranked(
+    full: _Index,
+    written: _Index | None,
+    *,
+    truncated: bool,
+    needed: int,
+    scored: list[tuple[int, bool, float]] | None = None,
+) -> list[int]:
+    """Keys in relevance order: some word as written first, then bm25, then newest.
+
+    ``scored``: the full query's scores of the newest ``WINDOW`` matches when
+    the caller already has them (they were its candidates).
+    """
     if not truncated or written is None:
         # Every match (as before issue 14), or the newest WINDOW of a common query.
-        return _order(full.scored(WINDOW))
+        return _order(scored if scored is not None else full.scored(WINDOW))
     # One common word: the newest releases that have it as written come first, even
     # those older than the newest WINDOW matches (stems may match far more often).
     keys = _order(written.scored(WINDOW))
@@ -222,9 +240,17 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
             next_after=keys[-1] if more else None,
             has_next=more,
         )
-    candidates = full.newest(WINDOW + 1)
+    as_written = written_match(query.q) if query.order != "newest" else None
+    scored = None
+    if query.order == "newest" or as_written:
+        candidates = full.newest(WINDOW + 1)
+    else:
+        # Ranked by bm25 whatever the count: scored in the walk that finds them.
+        scored = full.scored(WINDOW + 1)
+        candidates = [row[0] for row in scored]
     truncated = len(candidates) > WINDOW
     candidates = candidates[:WINDOW]
+    scored = scored[:WINDOW] if scored is not None else None
     count, exact_count = len(candidates), not truncated
     if query.exact_count and truncated:
         count, exact_count = full.count(), True
@@ -239,9 +265,14 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         next_after = page_keys[-1] if has_next else None
     else:
         start = (query.page - 1) * query.per_page
-        as_written = written_match(query.q)
-        written = _Index(db, _filtered(as_written, query), low, high) if as_written else None
-        ranked = _ranked(full, written, truncated=truncated, needed=start + query.per_page + 1)
+        written = (
+            _Index(db, _filtered(as_written, query), low, high, written=True)
+            if as_written
+            else None
+        )
+        ranked = _ranked(
+            full, written, truncated=truncated, needed=start + query.per_page + 1, scored=scored
+        )
         page_keys = ranked[start : start + query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
@@ -286,6 +317,31 @@ def _hits(db: sqlite_utils.Database, q: str, keys: list[int]) -> tuple[SearchHit
     return tuple(by_key[k] for k in keys if k in by_key)
 
 
+#: How long the sources' names and counties are reused before being read again (s).
+LABELS_SECONDS = 60.0
+_labels: dict[str, tuple[float, dict[str, tuple[str, str, str]]]] = {}
+
+
+def _source_labels(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:
+    """Source id -> (municipality, county, county code), read at most once a minute per file."""
+    file = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    now = time.monotonic()
+    cached = _labels.get(file) if file else None
+    if cached and now - cached[0] < LABELS_SECONDS:
+        return cached[1]
+    names = {
+        sid: (name, county, county_code)
+        for sid, name, county, county_code in db.execute(
+            "SELECT s.id, coalesce(o.name, s.name, s.id), coalesce(o.county, ''), "
+            "coalesce(o.county_code, '') FROM sources s "
+            "LEFT JOIN organisations o ON o.id = s.organisation"
+        )
+    }
+    if file:
+        _labels[file] = (now, names)
+    return names
+
+
 def _facets(db: sqlite_utils.Database, keys: list[int]) -> tuple[Facet, ...]:
     if not keys:
         return ()
@@ -305,13 +361,7 @@ def _facets(db: sqlite_utils.Database, keys: list[int]) -> tuple[Facet, ...]:
         ):
             sources[source] = sources.get(source, 0) + n
             kinds[kind] = kinds.get(kind, 0) + n
-    names: dict[str, tuple[str, str, str]] = {}
-    for sid, name, county, county_code in db.execute(
-        "SELECT s.id, coalesce(o.name, s.name, s.id), coalesce(o.county, ''), "
-        "coalesce(o.county_code, '') FROM sources s "
-        "LEFT JOIN organisations o ON o.id = s.organisation"
-    ):
-        names[sid] = (name, county, county_code)
+    names = _source_labels(db)
     municipalities: dict[str, int] = {}
     counties: dict[str, int] = {}
     labels: dict[str, str] = {}
