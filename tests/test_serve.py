@@ -450,3 +450,23 @@ async def test_a_plain_datasette_loads_the_plugin_through_its_entry_point(
     plugins = {p["name"]: p for p in (await plain.client.get("/-/plugins.json")).json()}
     # The entry point's name (pyproject: [project.entry-points.datasette] scraper = ...).
     assert "prepare_connection" in plugins["scraper"]["hooks"]
+
+
+def test_metadata_deep_copies_are_independent_of_the_served_metadata() -> None:
+    # Datasette deep-copies the metadata on every permission check and then
+    # merges into the copy: the copy (made by marshal) must share nothing.
+    import copy
+
+    from scraper.serve.metadata import FastCopy, build_metadata
+
+    metadata = build_metadata("archive")
+    assert isinstance(metadata, FastCopy)
+    copied = copy.deepcopy(metadata)
+    assert copied == metadata
+    copied["databases"]["archive"]["tables"]["releases"]["title"] = "ändrad"
+    copied["plugins"]["scraper"]["databases"].append("annan")
+    assert metadata["databases"]["archive"]["tables"]["releases"].get("title") != "ändrad"
+    assert metadata["plugins"]["scraper"]["databases"] == ["archive"]
+    odd = FastCopy({"values": {1, 2}})  # marshal writes sets, not every object: fall back
+    odd["thing"] = object()
+    assert copy.deepcopy(odd)["values"] == {1, 2}

@@ -33,7 +33,7 @@ from scraper.errors import PortInUseError, StorageError
 from scraper.store import Archive
 
 from . import plugin as datasette_plugin
-from .metadata import build_metadata
+from .metadata import FastCopy, build_metadata
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -113,7 +113,7 @@ def make_datasette(
     ds = Datasette(
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],
-        metadata=metadata,
+        metadata=FastCopy(metadata),
         settings={**DEFAULT_SETTINGS, **(settings or {}), "default_allow_sql": allow_sql},
         template_dir=str(TEMPLATE_DIR),
         static_mounts=[(datasette_plugin.STATIC_MOUNT, str(STATIC_DIR))],

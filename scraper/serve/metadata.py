@@ -9,6 +9,7 @@ on the archive's connections (``swedish_match``, ``atom_time``).
 from __future__ import annotations
 
 import copy
+import marshal
 from typing import Any
 
 from .queries import (
@@ -22,7 +23,7 @@ from .queries import (
     SEARCH_SQL,
 )
 
-__all__ = ["CANNED_QUERIES", "TABLES", "build_metadata"]
+__all__ = ["CANNED_QUERIES", "TABLES", "FastCopy", "build_metadata"]
 
 TITLE = "Arkiv över kommunala pressmeddelanden"
 DESCRIPTION = (
@@ -503,6 +504,21 @@ def _queries(database: str) -> dict[str, dict[str, Any]]:
     return queries
 
 
+class FastCopy(dict):  # type: ignore[type-arg]
+    """Metadata whose deep copy is made in C (marshal) instead of ``copy.deepcopy``.
+
+    Datasette 0.65 deep-copies the whole metadata on every permission check,
+    about six times a page: ~0.4 ms each for the archive's 25 kB of
+    descriptions and queries. The copy is the same plain data either way.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        try:
+            return marshal.loads(marshal.dumps(dict(self)))  # type: ignore[no-any-return]
+        except ValueError:  # something marshal cannot write: the slow, general copy
+            return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+
 def build_metadata(
     database: str,
     *,
@@ -538,4 +554,4 @@ def build_metadata(
         metadata["license_url"] = license_url
     if source_url:
         metadata["source_url"] = source_url
-    return metadata
+    return FastCopy(metadata)

@@ -23,7 +23,7 @@ from typing import Any
 
 from datasette.utils.asgi import asgi_static
 
-from .metadata import build_metadata
+from .metadata import FastCopy, build_metadata
 
 __all__ = ["STATIC_ROUTE", "add_templates", "archive_metadata", "is_archive_file"]
 
@@ -88,7 +88,7 @@ def _build(names: list[str]) -> dict[str, Any]:
         else:
             merged["databases"].update(metadata["databases"])
             merged["plugins"]["scraper"]["databases"].append(name)
-    return merged
+    return FastCopy(merged)
 
 
 def add_templates(env: Any) -> None:
