@@ -21,6 +21,7 @@ from scraper.store.search import (
     stem_document,
     stem_word,
 )
+from scraper.store.words import title_tag
 
 TODAY = date(2026, 11, 27)
 
@@ -361,7 +362,7 @@ def test_an_archive_with_the_first_key_index_gets_the_covering_one(tmp_path: Pat
     indexes = {row[1] for row in db.execute("PRAGMA index_list(releases)")}
     assert "idx_releases_search_key" not in indexes
     columns = [r[2] for r in db.execute("PRAGMA index_info(idx_releases_search_key_facets)")]
-    assert columns == ["search_key", "source", "kind"]
+    assert columns == ["search_key", "source", "kind", "year", "language"]
     assert _fts_data(path) == fts_before
     plan = " ".join(
         row[-1]
@@ -434,3 +435,29 @@ def test_prefix_typed_in_ascii_uses_stems(archive_db) -> None:
     assert {"skolor", "skolan", "budget"} <= set(found(archive_db, "skola*"))
     assert build_match_query("försk*").startswith("{title lead body}")
     assert build_match_query("forsk*") == 'stems : "forsk" *'
+
+
+def test_titles_are_tagged_and_an_archive_without_title_tags_is_retagged(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    db = sqlite_utils.Database(path)
+    tag = title_tag("budget")  # the stem: any inflection in a title gives the same tag
+    assert tag == title_tag("Budgeten") and tag.startswith("tt")
+    title_tier = f"SELECT rowid FROM releases_fts WHERE releases_fts MATCH 'tags : {tag}'"
+    tags = db.execute("SELECT tags FROM release_stems WHERE release_id = ?", [ids["budget"]])
+    assert tag in tags.fetchone()[0].split()  # "Budgeten för 2025 är klar"
+    # An archive of schema 2: tags held the municipality and the kind only.
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TRIGGER release_stems_au")
+        conn.execute("UPDATE release_stems SET tags = 'xsekby xkpressmeddelande'")
+        conn.execute("INSERT INTO releases_fts(releases_fts) VALUES ('rebuild')")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    assert [r[0] for r in db.execute(title_tier)] == []
+    Archive(path).close()
+    db = sqlite_utils.Database(path)
+    keys = [r[0] % 2**32 for r in db.execute(title_tier)]
+    assert keys == [ids["budget"]]
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")

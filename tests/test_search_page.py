@@ -240,3 +240,44 @@ async def test_a_plain_table_search_goes_to_the_search_page(ds) -> None:
     assert filtered.status_code == 200
     data = await ds.client.get("/archive/releases.json?_search=skolor&_shape=objects")
     assert data.status_code == 200 and len(data.json()["rows"]) == 3
+
+
+def test_a_query_too_common_for_bm25_is_ranked_by_place(db, archive, monkeypatch) -> None:
+    # bm25 reads every posting of the query's phrases (unbounded); above the
+    # budget the order is: the word in the title (any inflection) first, then
+    # as written, then the rest, newest first within each.
+    assert find_releases(db, SearchQuery(q="kommun", per_page=50)).ranking == "bm25"
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    result = find_releases(db, SearchQuery(q="kommun", per_page=50))
+    assert result.ranking == "place"
+    order = keys(archive, [h.id for h in result.hits])
+    # "Västerviks kommun och ..." (2020) and "... kommunens verksamheter ..." (2024).
+    assert order[:2] == ["skolor", "seed"]
+    rest = [h.published for h in result.hits[2:]]
+    assert rest == sorted(rest, reverse=True)
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 10**9)
+    ranked = find_releases(db, SearchQuery(q="kommun", per_page=50))
+    assert {h.id for h in ranked.hits} == {h.id for h in result.hits}
+
+
+def test_bm25_budget_counts_each_phrase_only_as_far_as_the_budget(db) -> None:
+    match = finder.build_match_query("kommun skolor")
+    count = "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?"
+    postings = sum(
+        db.execute(count, [p]).fetchone()[0] * n for p, n in finder._phrases(match).items()
+    )
+    assert postings > 2
+    assert finder.bm25_affordable(db, match, budget=postings)
+    assert not finder.bm25_affordable(db, match, budget=postings - 1)
+    # Filters are phrases too: a kind tag matches most of the archive.
+    filtered = finder._filtered(match, SearchQuery(q="kommun skolor", kind="Pressmeddelande"))
+    assert "xkpressmeddelande" in finder._phrases(filtered)
+
+
+async def test_the_page_says_how_it_ranked(ds, monkeypatch) -> None:
+    assert (await page_json(ds, "q=kommun"))["ranking"] == "bm25"
+    assert (await page_json(ds, "q=kommun&ordning=nyast"))["ranking"] == "newest"
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    assert (await page_json(ds, "q=kommun"))["ranking"] == "place"
+    page = await ds.client.get("/?q=kommun")
+    assert "sökorden i rubriken först, sedan nyast först" in page.text

@@ -470,3 +470,22 @@ def test_metadata_deep_copies_are_independent_of_the_served_metadata() -> None:
     odd = FastCopy({"values": {1, 2}})  # marshal writes sets, not every object: fall back
     odd["thing"] = object()
     assert copy.deepcopy(odd)["values"] == {1, 2}
+
+
+def test_served_connections_send_small_writes_at_once() -> None:
+    # Without TCP_NODELAY a response's last small write waits for the client's
+    # delayed ACK (~40 ms a page on a kept-alive connection). asyncio sets it only
+    # on sockets made with proto=IPPROTO_TCP; listen's socket passes it on.
+    from scraper.serve.app import listen
+
+    server = listen("127.0.0.1", 0)
+    try:
+        client = socket.create_connection(server.getsockname()[:2])
+        accepted, _ = server.accept()
+        try:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        finally:
+            accepted.close()
+            client.close()
+    finally:
+        server.close()

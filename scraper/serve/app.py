@@ -149,11 +149,18 @@ def listen(host: str, port: int) -> socket.socket:
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        return socket.create_server((host, port), family=family, backlog=2048)
+        sock = socket.create_server((host, port), family=family, backlog=2048)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise PortInUseError(host=host, port=port) from exc
         raise
+    # Accepted connections inherit it. asyncio sets TCP_NODELAY only on sockets
+    # made with proto=IPPROTO_TCP, and create_server's have proto 0: without it
+    # the last small write of a response (uvicorn's chunk terminator) waits for
+    # the client's delayed ACK, ~40 ms on every request after the first on a
+    # kept-alive connection (a release page: 9 ms alone, 52-59 ms second).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
 
 
 def served_url(sock: socket.socket) -> str:

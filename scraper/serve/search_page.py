@@ -273,6 +273,11 @@ async def search_json(datasette: Any, request: Any) -> Any:
         "count_exact": result.exact if result else True,
         "next_after": result.next_after if result else None,
         "has_next": result.has_next if result else False,
+        # "bm25", "place" (too common for bm25: the words in the title first,
+        # then newest first) or "newest" (ordning=nyast).
+        "ranking": (result.ranking if params.order == "relevance" else "newest")
+        if result
+        else None,
         "suggestion": context.get("suggestion"),
         "rows": [
             {

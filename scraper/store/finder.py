@@ -28,14 +28,16 @@ is bounded:
 
 from __future__ import annotations
 
+import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
 
 from .excerpts import make_excerpt
-from .query_language import MATCH_NOTHING, build_match_query, written_match
+from .query_language import MATCH_NOTHING, build_match_query, title_match, written_match
 from .search import (
     FTS_TABLE,
     KEY_COLUMN,
@@ -60,6 +62,12 @@ __all__ = [
 WINDOW = 2000
 #: Candidates the facets count at most (the newest matches).
 FACET_WINDOW = 1000
+#: Postings bm25 may read. FTS5's bm25 needs each phrase's document frequency
+#: and finds it by reading every posting of the phrase, whatever the rows
+#: ranked (~30 ns each: "kommun" at 1,000,000 releases is 700,000 postings,
+#: ~25 ms, twice: as written and as stem). A query whose phrases have more
+#: postings than this together is ranked by place instead (``_by_place``).
+BM25_POSTINGS = 60_000
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,9 @@ class SearchResult:
     #: For "newest": the key to pass as ``after`` for the next page; None at the end.
     next_after: int | None = None
     has_next: bool = False
+    #: How the relevance order was made: "bm25", or "place" (a query too common
+    #: for bm25: the query's words in the title first, newest first; see ``_by_place``).
+    ranking: str = "bm25"
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -195,6 +206,53 @@ def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
     return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
 
 
+_PHRASE_RE = re.compile(r'"(?:[^"]|"")*"(?:\s*\*)?|\bx[sk][0-9a-z]+\b')
+
+
+def _phrases(match: str) -> Counter[str]:
+    """The phrases (and filter tags) of a MATCH expression, each with how often it occurs."""
+    return Counter(" ".join(found.group(0).split()) for found in _PHRASE_RE.finditer(match))
+
+
+def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = None) -> bool:
+    """Whether bm25 over ``match`` reads at most ``budget`` postings for its frequencies.
+
+    Each phrase is counted alone, at most up to what is left of the budget:
+    the check costs at most what it allows.
+    """
+    left = BM25_POSTINGS if budget is None else budget
+    for phrase, times in _phrases(match).items():
+        found = db.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
+            "LIMIT ?)",
+            [phrase, left // times + 1],
+        ).fetchone()[0]
+        left -= found * times
+        if left < 0:
+            return False
+    return True
+
+
+def _by_place(indexes: list[_Index | None], candidates: list[int], *, needed: int) -> list[int]:
+    """Keys of a query too common for bm25, by where its words stand, newest first in each tier.
+
+    ``indexes``: the tiers before the rest, best first (the query with one of
+    its words in the title; the word as written); each gives its ``WINDOW``
+    newest matches, whatever their age. Then the candidates (the newest
+    matches) not placed yet.
+    """
+    keys: list[int] = []
+    seen: set[int] = set()
+    for tier in [*(index.newest(WINDOW) for index in indexes if index), candidates]:
+        for key in tier:
+            if key not in seen:
+                seen.add(key)
+                keys.append(key)
+        if len(keys) >= needed:
+            break
+    return keys
+
+
 def _ranked(
     full: _Index,
     written: _Index | None,
@@ -240,14 +298,16 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
             next_after=keys[-1] if more else None,
             has_next=more,
         )
-    as_written = written_match(query.q) if query.order != "newest" else None
+    relevance = query.order != "newest"
+    as_written = written_match(query.q) if relevance else None
+    by_bm25 = relevance and bm25_affordable(db, match)
     scored = None
-    if query.order == "newest" or as_written:
-        candidates = full.newest(WINDOW + 1)
-    else:
+    if by_bm25 and not as_written:
         # Ranked by bm25 whatever the count: scored in the walk that finds them.
         scored = full.scored(WINDOW + 1)
         candidates = [row[0] for row in scored]
+    else:
+        candidates = full.newest(WINDOW + 1)
     truncated = len(candidates) > WINDOW
     candidates = candidates[:WINDOW]
     scored = scored[:WINDOW] if scored is not None else None
@@ -265,14 +325,18 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         next_after = page_keys[-1] if has_next else None
     else:
         start = (query.page - 1) * query.per_page
+        needed = start + query.per_page + 1
         written = (
             _Index(db, _filtered(as_written, query), low, high, written=True)
             if as_written
             else None
         )
-        ranked = _ranked(
-            full, written, truncated=truncated, needed=start + query.per_page + 1, scored=scored
-        )
+        if by_bm25:
+            ranked = _ranked(full, written, truncated=truncated, needed=needed, scored=scored)
+        else:
+            in_title = title_match(query.q)
+            title = _Index(db, f"({match}) AND ({in_title})", low, high) if in_title else None
+            ranked = _by_place([title, written], candidates, needed=needed)
         page_keys = ranked[start : start + query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
@@ -284,6 +348,7 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         facets=_facets(db, candidates[:FACET_WINDOW]) if query.facets else (),
         next_after=next_after,
         has_next=has_next,
+        ranking="bm25" if by_bm25 or not relevance else "place",
     )
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from . import search
+
 __all__ = ["migrate", "split_published"]
 
 #: ``user_version`` from which ``published`` holds a date only (schema version 2).
 PUBLISHED_SPLIT = 2
+#: ``user_version`` from which the index's tags hold the title's stems (schema version 3).
+TITLE_TAGS = 3
 
 
 def split_published(value: str | None) -> tuple[str | None, str | None]:
@@ -43,3 +47,7 @@ def migrate(db: sqlite_utils.Database, *, version: int) -> None:
             )
         # Replaced by idx_releases_published_id (see schema.INDEXES).
         db.execute("DROP INDEX IF EXISTS idx_releases_published")
+    if version < TITLE_TAGS and db[search.STEMS_TABLE].exists():
+        # The title's stems became tags (the ranking of common queries walks them):
+        # every release's tags again, then ensure_schema rebuilds the index once.
+        search.retag_all(db)

@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .words import stem_word, tokenize
+from .words import stem_word, title_tag, tokenize
 
 __all__ = [
     "MATCH_NOTHING",
     "MAX_QUERY_DEPTH",
     "MAX_QUERY_WORDS",
     "build_match_query",
+    "title_match",
     "written_match",
     "query_terms",
     "query_truncated",
@@ -235,6 +236,26 @@ def written_match(q: str | None) -> str | None:
     term = items[0][1]
     assert isinstance(term, Term)
     return _render_term(term)[1]
+
+
+def title_match(q: str | None) -> str | None:
+    """Releases with the query's words (not negated) in the title, any inflection; or None.
+
+    A word or phrase matches when each of its words is a title tag
+    (``words.title_tag``); the query's words are ORed. The first tier of the
+    ranking of a query too common for bm25 (``scraper.store.finder``), ANDed
+    with the whole query's MATCH.
+    """
+    parts = []
+    for term in query_terms(q):
+        tags = [title_tag(t) for t in term.tokens]
+        if not all(tags):
+            continue
+        quoted = [_quote([t]) for t in tags if t]
+        if term.prefix:
+            quoted[-1] += " *"
+        parts.append("(" + " AND ".join(quoted) + ")" if len(quoted) > 1 else quoted[0])
+    return "tags : (" + " OR ".join(parts) + ")" if parts else None
 
 
 def query_truncated(q: str | None) -> bool:

@@ -13,7 +13,7 @@ from scraper.registry import load_registry
 from . import search
 from .migrations import migrate
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: The archive's tables: columns (name -> type), primary key, foreign keys.
 #: New columns are added to an existing database on open; nothing is dropped.

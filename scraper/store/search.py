@@ -39,7 +39,7 @@ from typing import Any
 import sqlite_utils
 
 from .query_language import build_match_query
-from .words import fold, stem_document, stem_word, tokenize
+from .words import fold, stem_document, stem_word, title_tags, tokenize
 
 __all__ = [
     "FTS_TABLE",
@@ -56,6 +56,7 @@ __all__ = [
     "rank_expression",
     "release_tags",
     "restem_all",
+    "retag_all",
     "search_releases",
     "stem_document",
     "stem_word",
@@ -111,9 +112,14 @@ def kind_tag(kind: str | None) -> str | None:
     return _tag("xk", kind)
 
 
-def release_tags(source: str, kind: str | None) -> str:
-    """The tags column of a release: tokens a search filters on inside FTS5."""
-    return " ".join(t for t in (source_tag(source), kind_tag(kind)) if t)
+def release_tags(source: str, kind: str | None, title: str | None = None) -> str:
+    """The tags column of a release: tokens a search filters or ranks on inside FTS5.
+
+    Municipality and kind (filters), and the stems of the title's words
+    (``words.title_tag``: the first tier of the ranking of a common query).
+    """
+    tags = [t for t in (source_tag(source), kind_tag(kind)) if t]
+    return " ".join([*tags, *title_tags(title or "")])
 
 
 # --------------------------------------------------------------------------
@@ -256,37 +262,36 @@ def ensure_search_index(db: sqlite_utils.Database) -> None:
 
 
 #: The index from the FTS rowid back to releases; it covers what the facets count
-#: (source, kind; the year is in the key), so they never read a release row.
+#: (source, kind, year, language: the search page's and the table search's), so
+#: a facet over the candidates never reads a release row.
 KEY_INDEX = f"idx_releases_{KEY_COLUMN}_facets"
+KEY_INDEX_COLUMNS = (KEY_COLUMN, "source", "kind", "year", "language")
 _OLD_KEY_INDEX = f"idx_releases_{KEY_COLUMN}"
 
 
 def _has_key_index(db: sqlite_utils.Database) -> bool:
-    return bool(
-        db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [KEY_INDEX]
-        ).fetchone()
-    )
+    columns = tuple(row[2] for row in db.execute(f"PRAGMA index_info([{KEY_INDEX}])"))
+    return columns == KEY_INDEX_COLUMNS
 
 
 def _ensure_key_index(db: sqlite_utils.Database) -> None:
-    db.execute(
-        f"CREATE UNIQUE INDEX IF NOT EXISTS [{KEY_INDEX}] "
-        f"ON releases([{KEY_COLUMN}], source, kind)"
-    )
+    if not _has_key_index(db):
+        db.execute(f"DROP INDEX IF EXISTS [{KEY_INDEX}]")
+        columns = ", ".join(f"[{c}]" for c in KEY_INDEX_COLUMNS)
+        db.execute(f"CREATE UNIQUE INDEX [{KEY_INDEX}] ON releases({columns})")
     db.execute(f"DROP INDEX IF EXISTS [{_OLD_KEY_INDEX}]")
 
 
 def _move_stems(db: sqlite_utils.Database) -> None:
     """Copy ``releases.stems`` into ``release_stems`` (with tags), then drop the column."""
     rows = db.execute(
-        "SELECT id, source, kind, stems FROM releases WHERE stems IS NOT NULL "
+        "SELECT id, source, kind, title, stems FROM releases WHERE stems IS NOT NULL "
         f"AND id NOT IN (SELECT release_id FROM [{STEMS_TABLE}])"
     )
     while batch := rows.fetchmany(5000):
         db.conn.executemany(
             f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)",
-            [(i, stems, release_tags(source, kind)) for i, source, kind, stems in batch],
+            [(i, stems, release_tags(s, k, t)) for i, s, k, t, stems in batch],
         )
     db.execute("ALTER TABLE releases DROP COLUMN stems")
 
@@ -309,7 +314,7 @@ def _index_missing(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
                 (
                     i,
                     stem_document(_text(t), _text(lead) or None, _text(b)),
-                    release_tags(source, kind),
+                    release_tags(source, kind, _text(t)),
                 )
                 for i, source, kind, t, lead, b in rows
             ],
@@ -351,7 +356,7 @@ def index_release(
         f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?) "
         "ON CONFLICT(release_id) DO UPDATE SET stems = excluded.stems, tags = excluded.tags "
         "WHERE stems IS NOT excluded.stems OR tags IS NOT excluded.tags",
-        [release_id, stem_document(title, lead, body), release_tags(source, kind)],
+        [release_id, stem_document(title, lead, body), release_tags(source, kind, title)],
     )
 
 
@@ -362,6 +367,34 @@ def restem_all(db: sqlite_utils.Database) -> None:
             db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
         db.execute(f"DELETE FROM [{STEMS_TABLE}]")
     ensure_search_index(db)
+
+
+def retag_all(db: sqlite_utils.Database, *, batch: int = 5000) -> int:
+    """Recompute every release's tags (after what they hold changed); returns how many.
+
+    The index's triggers are dropped first, so the rows are not indexed one
+    by one: the next ``ensure_search_index`` finds them missing and rebuilds
+    the index once. Call it inside a transaction with that call after it.
+    """
+    for trigger in _TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
+    done = 0
+    last = -1
+    while True:
+        rows = db.execute(
+            f"SELECT s.release_id, r.source, r.kind, CAST(r.title AS BLOB) FROM [{STEMS_TABLE}] s "
+            "JOIN releases r ON r.id = s.release_id WHERE s.release_id > ? "
+            "ORDER BY s.release_id LIMIT ?",
+            [last, batch],
+        ).fetchall()
+        if not rows:
+            return done
+        db.conn.executemany(
+            f"UPDATE [{STEMS_TABLE}] SET tags = ? WHERE release_id = ?",
+            [(release_tags(source, kind, _text(title)), i) for i, source, kind, title in rows],
+        )
+        done += len(rows)
+        last = rows[-1][0]
 
 
 def optimize_index(db: sqlite_utils.Database) -> None:

@@ -15,7 +15,15 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["fold", "stem_document", "stem_word", "tokenize"]
+__all__ = [
+    "TITLE_TAG",
+    "fold",
+    "stem_document",
+    "stem_word",
+    "title_tag",
+    "title_tags",
+    "tokenize",
+]
 
 # FTS5's unicode61 tokenizer: runs of letters, digits (and private use);
 # everything else, the underscore included, separates tokens.
@@ -78,6 +86,30 @@ def _variant(token: str) -> str | None:
         return None
     variant = _stem(folded)
     return variant if variant != stem_word(token) else None
+
+
+#: The index token of a word's stem in the title: "tt" + the folded stem ("ttbudget").
+TITLE_TAG = "tt"
+_NOT_TAG_RE = re.compile(r"[^0-9a-z]")
+
+
+def title_tag(token: str) -> str | None:
+    """The ``tags`` token saying a title has this word (any inflection), or None.
+
+    A word in the title is the strongest sign that a release is about it; as
+    a token of its own its postings list holds only the releases that have
+    it there, so "these matches with the word in the title, newest first" is
+    an index walk (a column filter on the word would read every release that
+    has it anywhere).
+    """
+    stem = _NOT_TAG_RE.sub("", stem_word(token.lower()))
+    return TITLE_TAG + stem if stem else None
+
+
+def title_tags(title: str) -> list[str]:
+    """The distinct title tags of a title, in order."""
+    tags = (title_tag(token) for token in tokenize(title or ""))
+    return list(dict.fromkeys(t for t in tags if t))
 
 
 def stem_document(title: str, lead: str | None, body: str) -> str:
