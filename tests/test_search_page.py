@@ -281,3 +281,25 @@ async def test_the_page_says_how_it_ranked(ds, monkeypatch) -> None:
     assert (await page_json(ds, "q=kommun"))["ranking"] == "place"
     page = await ds.client.get("/?q=kommun")
     assert "sökorden i rubriken först, sedan nyast först" in page.text
+
+
+async def test_the_table_search_keeps_the_newest_matches_and_says_so(
+    ds, archive, monkeypatch
+) -> None:
+    monkeypatch.setattr(finder, "WINDOW", 2)
+    data = (await ds.client.get("/archive/releases.json?_search=skolor&_shape=objects")).json()
+    assert data["filtered_table_rows_count"] == 2
+    assert keys(archive, [r["id"] for r in data["rows"]]) == ["budget", "skolan"]  # newest
+    assert "the 2 newest matches; _all_matches=1" in data["human_description_en"]
+    every = (await ds.client.get("/archive/releases.json?_search=skolor&_all_matches=1")).json()
+    assert every["filtered_table_rows_count"] == 3
+    # A sort asked for is kept; the search box still shows the query.
+    by_title = await ds.client.get(
+        "/archive/releases.json?_search=skolor&_sort=title&_shape=objects"
+    )
+    titles = [r["title"] for r in by_title.json()["rows"]]
+    assert titles == sorted(titles)
+    page = await ds.client.get("/archive/releases?_search=skolor&source=ekby")
+    assert page.status_code == 200 and 'value="skolor"' in page.text
+    raw = (await ds.client.get("/archive/releases.json?_search=stems:skol&_searchmode=raw")).json()
+    assert raw["filtered_table_rows_count"] == 2

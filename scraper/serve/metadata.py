@@ -229,8 +229,8 @@ TABLES: dict[str, dict[str, Any]] = {
         "sort_desc": "published",
         "facets": ["source", "kind", "year", "language"],
         "label_column": "title",
-        "fts_table": "releases_fts",
-        "fts_pk": "search_key",
+        # No fts_table: Datasette's own _search filter would read every match;
+        # scraper.serve.table_search takes its place (the newest WINDOW matches).
         "columns": {
             "id": "Arkivets nummer för pressmeddelandet",
             "source": "Kommunen (sources.id)",

@@ -58,6 +58,7 @@ from .safety import (  # noqa: F401
     xml_safe,
 )
 from .search_params import parse_day
+from .table_search import sorted_by_key, table_search_filters  # noqa: F401
 
 __all__ = [
     "atom_time",
@@ -117,7 +118,7 @@ def asgi_wrapper(datasette: Any) -> Any:
                 )
                 await send({"type": "http.response.body", "body": b""})
                 return
-            await app(scope, receive, send)
+            await app(sorted_by_key(scope, config_databases), receive, send)
 
         return read_only
 
