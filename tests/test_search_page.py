@@ -303,3 +303,28 @@ async def test_the_table_search_keeps_the_newest_matches_and_says_so(
     assert page.status_code == 200 and 'value="skolor"' in page.text
     raw = (await ds.client.get("/archive/releases.json?_search=stems:skol&_searchmode=raw")).json()
     assert raw["filtered_table_rows_count"] == 2
+
+
+async def test_the_canned_search_ranks_a_common_query_by_place_too(archive, monkeypatch) -> None:
+    async def canned(ds: Datasette) -> list[str]:
+        response = await ds.client.get("/archive/search.json?q=kommun&_shape=array")
+        return keys(archive, [row["id"] for row in response.json()])
+
+    by_bm25 = await canned(make_datasette(archive[0]))
+    assert by_bm25[0] == "seed"  # "Västerviks kommun" as written, in the title
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    by_place = await canned(make_datasette(archive[0]))
+    assert by_place[:2] == ["skolor", "seed"]  # the word in the title, newest first
+    dates = {k: v for k, v in zip(*await _dates(archive), strict=True)}
+    rest = [dates[k] for k in by_place[2:]]
+    assert rest == sorted(rest, reverse=True)
+    assert sorted(by_place) == sorted(by_bm25)
+
+
+async def _dates(archive) -> tuple[list[str], list[str]]:
+    conn = sqlite3.connect(archive[0])
+    try:
+        rows = conn.execute("SELECT id, published FROM releases").fetchall()
+    finally:
+        conn.close()
+    return keys(archive, [r[0] for r in rows]), [r[1] for r in rows]

@@ -37,13 +37,15 @@ from urllib.parse import parse_qs, urlencode
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlite_utils
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
 from scraper.diff import diff_excerpt, diff_segments
 from scraper.store.excerpts import make_excerpt
-from scraper.store.query_language import MATCH_NOTHING
+from scraper.store.finder import bm25_affordable
+from scraper.store.query_language import MATCH_NOTHING, title_match
 from scraper.store.search import build_match_query, day_key, source_tag
 
 from . import archived, pages, plain
@@ -177,6 +179,29 @@ def _safe_match(q: str | None, source: str | None = None) -> str:
     return match
 
 
+def _title_match(q: str | None, source: str | None = None) -> str:
+    """The query with its words in the title (title tags): the first tier of a place ranking."""
+    match = _safe_match(q, source)
+    in_title = title_match(q if isinstance(q, str) else None)
+    if match == MATCH_NOTHING or not in_title:
+        return MATCH_NOTHING
+    return f"({match}) AND ({in_title})"
+
+
+def _bm25_check(conn: Any) -> Any:
+    """SQL function ``search_bm25(q, source)``: whether bm25 is affordable for the query.
+
+    A constant of the statement: SQLite calls it once per query.
+    """
+    db = sqlite_utils.Database(conn)
+
+    def affordable(q: Any, source: Any) -> int:
+        match = _safe_match(q, source)
+        return int(match != MATCH_NOTHING and bm25_affordable(db, match))
+
+    return affordable
+
+
 def _excerpt(text: Any, q: Any) -> str:
     # The text comes as bytes (cast to blob): a value that is not valid UTF-8
     # would otherwise fail the call before it starts.
@@ -210,6 +235,8 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
     conn.create_function("swedish_match", 1, _safe_match, deterministic=True)
     conn.create_function("swedish_match", 2, _safe_match, deterministic=True)
     conn.create_function("search_excerpt", 2, _excerpt, deterministic=True)
+    conn.create_function("swedish_title_match", 2, _title_match, deterministic=True)
+    conn.create_function("search_bm25", 2, _bm25_check(conn), deterministic=True)
     conn.create_function("escape_fts", 1, _safe_match, deterministic=True)
     conn.create_function("search_key_from", 1, _key_bound(False), deterministic=True)
     conn.create_function("search_key_to", 1, _key_bound(True), deterministic=True)

@@ -35,25 +35,38 @@ _ATOM_COLUMNS = """
   coalesce(r.lead, substr(r.body, 1, 600)) as atom_content"""
 
 #: The search, bounded (issue 14): the newest WINDOW matches (an index walk in
-#: FTS5, municipality and dates filtered inside it) ranked by bm25 computed there,
-#: those with some word as written first; releases read for the 200 best only,
-#: excerpts made for those only (``search_excerpt``, in Python).
+#: FTS5, municipality and dates filtered inside it), ranked as the search page
+#: ranks them: by bm25 computed there (those with some word as written first)
+#: when the query's phrases are rare enough for bm25 (``search_bm25``: it reads
+#: every posting of each phrase), else those with the words in the title first
+#: (``swedish_title_match``: title tags), newest first. Releases read for the 200
+#: best only, excerpts made for those only (``search_excerpt``, in Python).
 SEARCH_SQL = f"""with candidates as (
-  select rowid as key, {_EXACT_MISS} as exact_miss, {_SCORE} as score
+  select rowid as key,
+    case when search_bm25(:q, :source) then {_EXACT_MISS} else 0 end as exact_miss,
+    case when search_bm25(:q, :source) then {_SCORE} else 0 end as score
   from releases_fts
   where releases_fts match swedish_match(:q, :source)
     and rowid between search_key_from(:from) and search_key_to(:to)
   order by rowid desc
   limit {WINDOW}
+), titled as (
+  select rowid as key
+  from releases_fts
+  where not search_bm25(:q, :source)
+    and releases_fts match swedish_title_match(:q, :source)
+    and rowid between search_key_from(:from) and search_key_to(:to)
+  order by rowid desc
+  limit {WINDOW}
 ), kept as (
-  select c.key, c.exact_miss, c.score
+  select c.key, c.exact_miss, c.key not in (select key from titled) as untitled, c.score
   from candidates c
   where :county = '' or exists (
     select 1 from releases r
       join sources s on s.id = r.source
       join organisations o on o.id = s.organisation
     where r.search_key = c.key and (o.county = :county or o.county_code = :county))
-  order by c.exact_miss, c.score, c.key desc
+  order by c.exact_miss, untitled, c.score, c.key desc
   limit 200
 )
 select
@@ -68,7 +81,7 @@ select
 from kept
   join releases r on r.search_key = kept.key
   join sources s on s.id = r.source
-order by kept.exact_miss, kept.score, kept.key desc"""
+order by kept.exact_miss, kept.untitled, kept.score, kept.key desc"""
 
 LATEST_SQL = f"""select
   r.id,
