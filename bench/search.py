@@ -62,7 +62,7 @@ OURS = {
     "table": "/{db}/releases?_search={q}",
     "page2": "/?q={q}&sida=2",
     "release": "/{db}/releases/{id}",
-    "count": "/{db}/releases.json?_search={q}&_size=1",
+    "count": "/{db}/releases.json?_search={q}&_size=1&_all_matches=1",
 }
 OLD_OURS = {
     **OURS,

@@ -37,7 +37,13 @@ from typing import Any
 import sqlite_utils
 
 from .excerpts import make_excerpt
-from .query_language import MATCH_NOTHING, build_match_query, title_match, written_match
+from .query_language import (
+    MATCH_NOTHING,
+    build_match_query,
+    query_terms,
+    title_match,
+    written_match,
+)
 from .search import (
     FTS_TABLE,
     KEY_COLUMN,
@@ -206,12 +212,22 @@ def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
     return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
 
 
-_PHRASE_RE = re.compile(r'"(?:[^"]|"")*"(?:\s*\*)?|\bx[sk][0-9a-z]+\b')
+_PHRASE_RE = re.compile(r'"((?:[^"]|"")*)"(\s*\*)?|\b(x[sk][0-9a-z]+)\b')
 
 
 def _phrases(match: str) -> Counter[str]:
-    """The phrases (and filter tags) of a MATCH expression, each with how often it occurs."""
-    return Counter(" ".join(found.group(0).split()) for found in _PHRASE_RE.finditer(match))
+    """What bm25 reads the postings of: each word of each phrase (a phrase is found by
+    walking its words' postings), each prefix and filter tag, with how often it occurs."""
+    found: Counter[str] = Counter()
+    for phrase, star, tag in _PHRASE_RE.findall(match):
+        if tag:
+            found[tag] += 1
+        elif star:
+            found[f'"{phrase}" *'] += 1
+        else:
+            for word in phrase.replace('""', '"').split():
+                found['"' + word.replace('"', '""') + '"'] += 1
+    return found
 
 
 def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = None) -> bool:
@@ -336,7 +352,9 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         else:
             in_title = title_match(query.q)
             title = _Index(db, f"({match}) AND ({in_title})", low, high) if in_title else None
-            ranked = _by_place([title, written], candidates, needed=needed)
+            # A phrase as written is as costly to walk as the query itself: a word only.
+            word = written if as_written and len(query_terms(query.q)[0].tokens) == 1 else None
+            ranked = _by_place([title, word], candidates, needed=needed)
         page_keys = ranked[start : start + query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
