@@ -276,7 +276,21 @@ TABLES: dict[str, dict[str, Any]] = {
         "columns": {
             "release_id": "Pressmeddelandet (releases.id)",
             "stems": "Orden stammade och utan diakritiska tecken, i textens ordning",
-            "tags": "Kommunens och typens sökord (xs…, xk…)",
+            "tags": "Kommunens och typens sökord (xs…, xk…) och rubrikens ordstammar (tt…)",
+        },
+    },
+    "release_counts": {
+        "description": (
+            "Antal pressmeddelanden per källa, år, typ och borttagna, hållna aktuella av "
+            "databasen vid varje skrivning: statistiken läser dem i stället för att räkna "
+            "alla pressmeddelanden."
+        ),
+        "columns": {
+            "source": "Källan (sources.id)",
+            "year": "Publiceringsår; 0 när det är okänt",
+            "kind": "Typ; tom när den är okänd",
+            "removed": "1 för pressmeddelanden som tagits bort från kommunens webbplats",
+            "n": "Antal",
         },
     },
     "release_urls": {

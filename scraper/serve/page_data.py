@@ -165,11 +165,10 @@ async def counts_per_year_and_kind(
     """Rows of (year, kind, n), oldest year first; kind None when unknown."""
     return await _rows(
         db,
-        # Counted per source first: SQLite then reads the (source, year, kind, ...)
-        # index alone, not the table (10x faster across the whole archive).
-        "select year, kind, sum(n) as n from (select r.source, r.year, r.kind, count(*) as n "
-        f"from releases r where {_scope_sql(organisation, county)} and r.year is not null "
-        "group by r.source, r.year, r.kind) group by year, kind order by year, n desc",
+        # From the counts the store keeps (scraper.store.counts), not the releases.
+        "select r.year, nullif(r.kind, '') as kind, sum(r.n) as n from release_counts r "
+        f"where {_scope_sql(organisation, county)} and r.year != 0 "
+        "group by r.year, r.kind having sum(r.n) > 0 order by r.year, n desc",
         _scope(organisation, county),
     )
 
@@ -178,7 +177,8 @@ async def years(db: Any, *, county: str = "") -> list[int]:
     """The years municipalities (of a county) published in, newest first (for ``per_capita``)."""
     rows = await _rows(
         db,
-        "select distinct r.year from releases r where r.year is not null and r.source in "
+        "select distinct r.year from release_counts r where r.year != 0 and r.n > 0 "
+        "and r.source in "
         "(select s.id from sources s join organisations o on o.id = s.organisation "
         "where o.kind = 'kommun' and o.population > 0 "
         "and (:county = '' or o.county_code = :county)) order by r.year desc",
@@ -193,13 +193,14 @@ async def per_capita(
     """Municipalities by releases per 10,000 inhabitants in ``year``, highest first."""
     return await _rows(
         db,
-        "select o.id, o.name, o.population, count(r.id) as releases, "
-        "round(10000.0 * count(r.id) / o.population, 2) as per_10000 "
+        "select o.id, o.name, o.population, sum(r.n) as releases, "
+        "round(10000.0 * sum(r.n) / o.population, 2) as per_10000 "
         "from organisations o join sources s on s.organisation = o.id "
-        "join releases r on r.source = s.id "
+        "join release_counts r on r.source = s.id "
         "where o.kind = 'kommun' and o.population > 0 and r.year = :year "
         "and (:county = '' or o.county_code = :county) "
-        f"group by o.id order by per_10000 desc, o.name limit {int(limit)}",
+        "group by o.id having sum(r.n) > 0 "
+        f"order by per_10000 desc, o.name limit {int(limit)}",
         {"year": year, "county": county},
     )
 

@@ -137,7 +137,7 @@ from releases r
   join sources s on s.id = r.source
 where r.published >= date(
     'now', '-' || (7 * cast(coalesce(nullif(:weeks, ''), '4') as integer)) || ' days')
-  and coalesce(r.kind, '') = 'Pressinbjudan'
+  and r.kind = 'Pressinbjudan'
   and coalesce(r.removed_at, '') = ''
 order by r.published desc, r.published_time desc, r.id desc
 limit 200"""
@@ -190,32 +190,35 @@ PER_MUNICIPALITY_YEAR_SQL = """select
 from (
   select
     source,
-    year,
-    count(*) as releases,
-    sum(kind = 'Pressmeddelande') as press_releases,
-    sum(kind = 'Pressinbjudan') as press_invitations,
-    sum(kind = 'Nyhet') as news,
-    sum(removed_at is not null) as removed
-  from releases
+    nullif(year, 0) as year,
+    sum(n) as releases,
+    sum(case when kind = 'Pressmeddelande' then n else 0 end) as press_releases,
+    sum(case when kind = 'Pressinbjudan' then n else 0 end) as press_invitations,
+    sum(case when kind = 'Nyhet' then n else 0 end) as news,
+    sum(case when removed then n else 0 end) as removed
+  from release_counts
   group by source, year
+  having sum(n) > 0
 ) c
   join sources s on s.id = c.source
 order by s.name, c.year desc"""
 
 #: Releases per 10,000 inhabitants per organisation and year: joins on kommunkod
 #: (organisations.kommunkod) to SCB's statistics, population from the registry.
+#: Both read the counts the store keeps (``scraper.store.counts``), not the releases.
 PER_CAPITA_SQL = """select
   o.name as organisation,
   o.kommunkod,
   o.county,
-  r.year,
-  count(*) as releases,
+  nullif(c.year, 0) as year,
+  sum(c.n) as releases,
   o.population,
-  round(10000.0 * count(*) / o.population, 2) as per_10000_inhabitants
-from releases r
-  join sources s on s.id = r.source
+  round(10000.0 * sum(c.n) / o.population, 2) as per_10000_inhabitants
+from release_counts c
+  join sources s on s.id = c.source
   join organisations o on o.id = s.organisation
 where o.population is not null
   and (:county = '' or o.county = :county or o.county_code = :county)
-group by o.id, r.year
-order by r.year desc, per_10000_inhabitants desc"""
+group by o.id, c.year
+having sum(c.n) > 0
+order by c.year desc, per_10000_inhabitants desc"""

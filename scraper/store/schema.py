@@ -10,7 +10,7 @@ from sqlite_utils.db import DescIndex
 
 from scraper.registry import load_registry
 
-from . import search
+from . import counts, search
 from .migrations import migrate
 
 SCHEMA_VERSION = 3
@@ -315,6 +315,8 @@ INDEXES: list[tuple[str, list[Any]]] = [
     # The facets (kind, year, language) and the per-municipality counts scan the
     # whole table without these: 2.9 s -> 0.17 s at 1,000,000 releases (bench/search.py).
     ("releases", ["kind"]),
+    # Press invitations of the last weeks (the press_invitations query).
+    ("releases", ["kind", "published"]),
     ("releases", ["year"]),
     ("releases", ["language"]),
     ("releases", ["source", "year", "kind", "removed_at"]),
@@ -409,5 +411,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 db.execute(f"DROP VIEW IF EXISTS {name}")
                 db.execute(wanted)
     search.ensure_search_index(db)
+    counts.ensure_counts(db)
     if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
