@@ -227,6 +227,7 @@ async def search_page(datasette: Any, request: Any) -> Any:
                 entries.append({"label": text, "count": n, "href": href})
             if entries:
                 facet_links.append({"label": label, "entries": entries})
+    archive = _archive(datasette)
     page_context = {
         "params": params,
         "form": form,
@@ -235,7 +236,7 @@ async def search_page(datasette: Any, request: Any) -> Any:
         "hits": [
             {
                 "hit": h,
-                "href": datasette.urls.row(_archive(datasette), "releases", str(h.id)),
+                "href": datasette.urls.row(archive, "releases", str(h.id)),
                 "excerpt": _excerpt_html(h.excerpt),
                 "date": (h.published or "")[:10],
             }
@@ -247,10 +248,10 @@ async def search_page(datasette: Any, request: Any) -> Any:
         "suggestion_href": _link(form, q=context.get("suggestion"), sida=None, efter=None)
         if context.get("suggestion")
         else None,
-        "names": context["directory"].names,
+        "names_html": Markup(context["directory"].options_html),
         "kinds": context["directory"].kinds,
-        "archive": _archive(datasette),
-        "database": _archive(datasette),
+        "archive": archive,
+        "database": archive,
         "window": result.count if result is not None else WINDOW,
         "facet_window": FACET_WINDOW,
     }

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import calendar
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,8 @@ class Directory:
     counties: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     #: display names for the picker, sorted
     names: list[str] = field(default_factory=list)
+    #: the picker's options as HTML, made once per directory (300 options a page)
+    options_html: str = ""
     kinds: list[str] = field(default_factory=list)
 
     @classmethod
@@ -95,6 +98,9 @@ class Directory:
                 if k:
                     directory.counties.setdefault(_key(k), (name, tuple(sorted(sids))))
         directory.names = sorted({v[0] for v in directory.organisations.values()})
+        directory.options_html = "".join(
+            f'<option value="{html.escape(n, quote=True)}">' for n in directory.names
+        )
         return directory
 
     def municipality(self, text: str) -> tuple[str, tuple[str, ...]] | None:
