@@ -39,7 +39,7 @@ _ATOM_COLUMNS = """
 #: ranks them: by bm25 computed there (those with some word as written first)
 #: when the query's phrases are rare enough for bm25 (``search_bm25``: it reads
 #: every posting of each phrase), else those with the words in the title first
-#: (``swedish_title_match``: title tags), newest first. Releases read for the 200
+#: (``swedish_title_match``: title tags), newest first. Releases read for the 100
 #: best only, excerpts made for those only (``search_excerpt``, in Python).
 SEARCH_SQL = f"""with candidates as (
   select rowid as key,
@@ -67,7 +67,7 @@ SEARCH_SQL = f"""with candidates as (
       join organisations o on o.id = s.organisation
     where r.search_key = c.key and (o.county = :county or o.county_code = :county))
   order by c.exact_miss, untitled, c.score, c.key desc
-  limit 200
+  limit 100
 )
 select
   r.id,
