@@ -20,6 +20,7 @@ from scraper.store.search import (
     search_releases,
     stem_document,
     stem_word,
+    tidy_index,
 )
 from scraper.store.words import title_tag
 
@@ -461,3 +462,15 @@ def test_titles_are_tagged_and_an_archive_without_title_tags_is_retagged(tmp_pat
     assert keys == [ids["budget"]]
     assert db.execute("PRAGMA user_version").fetchone()[0] == 3
     db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+
+
+def test_tidy_index_merges_the_segments_each_write_left(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)  # one segment per saved release
+    db = sqlite_utils.Database(path)
+    blocks = "SELECT count(*) FROM releases_fts_data"
+    before = db.execute(blocks).fetchone()[0]
+    tidy_index(db)
+    assert db.execute(blocks).fetchone()[0] < before
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+    assert found((db, ids), "medborgarlöften") == ["seed"]

@@ -30,6 +30,10 @@ class ReleaseStore:
 
     # -- releases
 
+    def tidy_search_index(self) -> None:
+        """A bounded merge of the search index's segments (after a run that wrote)."""
+        search.tidy_index(self.db)
+
     def known_urls(self, source: str) -> set[str]:
         """Every URL at which a release of ``source`` has been seen."""
         rows = self.db.execute(

@@ -219,6 +219,8 @@ async def run_update(
             archive.save_robots(fetcher.robots_fetched)
         network = network_verdict(fetcher.requests_by_host, fetcher.unreachable_hosts)
     report = RunReport(run_id=run_id, sources=tuple(reports), network_error=network)
+    if any(r.new or r.changed for r in reports):
+        archive.tidy_search_index()
     archive.finish_run(
         run_id, status=report.status, now=now(), summary={r.source: r.__dict__ for r in reports}
     )
