@@ -17,6 +17,11 @@ is bounded:
   as written come first (a stem may match far more often than the word). bm25
   is computed inside FTS5 for those rows only; releases are read for the
   page's rows only.
+- **Too common for bm25** (its words have more than ``BM25_POSTINGS``
+  postings: bm25 reads them all for its document frequencies): ranked by
+  place, the query's words in the title first (title tags, an index walk),
+  then the word as written, then the rest, newest first in each
+  (``_by_place``).
 - **Newest first**: keyset paging on the rowid (``after``): page 100 costs
   what page 1 does.
 - **Count**: exact up to ``WINDOW``, else "more than"; the exact count is
@@ -237,8 +242,8 @@ def _phrases(match: str) -> Counter[str]:
 def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = None) -> bool:
     """Whether bm25 over ``match`` reads at most ``budget`` postings for its frequencies.
 
-    Each phrase is counted alone, at most up to what is left of the budget:
-    the check costs at most what it allows.
+    Each word (prefix, tag) is counted alone, only as far as what is left of
+    the budget: the check costs at most what it allows.
     """
     left = BM25_POSTINGS if budget is None else budget
     for phrase, times in _phrases(match).items():
