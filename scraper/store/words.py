@@ -88,7 +88,7 @@ def _variant(token: str) -> str | None:
     return variant if variant != stem_word(token) else None
 
 
-#: The index token of a word's stem in the title: "tt" + the folded stem ("ttbudget").
+#: The index token of a word's stem in the title: "tt" + the folded stem ("Budgeten": "ttbudg").
 TITLE_TAG = "tt"
 _NOT_TAG_RE = re.compile(r"[^0-9a-z]")
 
