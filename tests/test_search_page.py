@@ -328,3 +328,24 @@ async def _dates(archive) -> tuple[list[str], list[str]]:
     finally:
         conn.close()
     return keys(archive, [r[0] for r in rows]), [r[1] for r in rows]
+
+
+def test_the_bm25_check_remembers_what_it_counted(archive, monkeypatch) -> None:
+    conn = sqlite3.connect(archive[0])
+    asked: list[str] = []
+    conn.set_trace_callback(lambda sql: asked.append(sql) if "count(*)" in sql else None)
+    db = sqlite_utils.Database(conn)
+    monkeypatch.setattr(finder, "_postings", {})
+    match = finder.build_match_query("kommun skolor")
+    budget = 3
+    assert not finder.bm25_affordable(db, match, budget=budget)
+    first = len(asked)
+    assert first >= 1
+    # Again, and with a word it knows to be over the budget: decided from memory.
+    assert not finder.bm25_affordable(db, match, budget=budget)
+    assert not finder.bm25_affordable(db, finder.build_match_query("skolor kommun"), budget=budget)
+    assert len(asked) == first
+    monkeypatch.setattr(finder, "POSTINGS_SECONDS", 0.0)  # forgotten: counted again
+    assert not finder.bm25_affordable(db, match, budget=budget)
+    assert len(asked) > first
+    conn.close()

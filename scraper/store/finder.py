@@ -239,23 +239,67 @@ def _phrases(match: str) -> Counter[str]:
     return found
 
 
+#: Seconds a word's posting count is reused (per archive file): the words of
+#: journalists' queries recur ("kommun", "skola"), and a count only decides the order.
+POSTINGS_SECONDS = 600.0
+_postings: dict[tuple[str, str], tuple[float, int, int]] = {}
+
+
+def _postings_of(db: sqlite_utils.Database, file: str, phrase: str, cap: int) -> int:
+    """How many releases ``phrase`` (a word, prefix or tag) has, counted up to ``cap``.
+
+    A count found below its cap is exact; one at the cap means "at least".
+    """
+    now = time.monotonic()
+    cached = _postings.get((file, phrase)) if file else None
+    if (
+        cached
+        and now - cached[0] < POSTINGS_SECONDS
+        and (cached[1] < cached[2] or cached[1] >= cap)
+    ):
+        return cached[1]
+    found = db.execute(
+        f"SELECT count(*) FROM (SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
+        "LIMIT ?)",
+        [phrase, cap],
+    ).fetchone()[0]
+    if file:
+        if len(_postings) > 100_000:
+            _postings.clear()
+        _postings[(file, phrase)] = (now, found, cap)
+    return found
+
+
 def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = None) -> bool:
     """Whether bm25 over ``match`` reads at most ``budget`` postings for its frequencies.
 
     Each word (prefix, tag) is counted alone, only as far as what is left of
-    the budget: the check costs at most what it allows.
+    the budget (the check costs at most what it allows), and the counts are
+    kept a while: words already counted are looked at first, so a query with
+    a word known to be common is decided without reading anything.
     """
     left = BM25_POSTINGS if budget is None else budget
-    for phrase, times in _phrases(match).items():
-        found = db.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
-            "LIMIT ?)",
-            [phrase, left // times + 1],
-        ).fetchone()[0]
-        left -= found * times
+    file = _file_of(db)
+    now = time.monotonic()
+    phrases = sorted(
+        _phrases(match).items(),
+        key=lambda item: (
+            -(
+                hit[1]
+                if (hit := _postings.get((file, item[0]))) and now - hit[0] < POSTINGS_SECONDS
+                else -1
+            )
+        ),
+    )
+    for phrase, times in phrases:
+        left -= _postings_of(db, file, phrase, left // times + 1) * times
         if left < 0:
             return False
     return True
+
+
+def _file_of(db: sqlite_utils.Database) -> str:
+    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
 
 
 def _by_place(indexes: list[_Index | None], candidates: list[int], *, needed: int) -> list[int]:
@@ -416,7 +460,7 @@ _labels: dict[str, tuple[float, dict[str, tuple[str, str, str]]]] = {}
 
 def _source_labels(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:
     """Source id -> (municipality, county, county code), read at most once a minute per file."""
-    file = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    file = _file_of(db)
     now = time.monotonic()
     cached = _labels.get(file) if file else None
     if cached and now - cached[0] < LABELS_SECONDS:
