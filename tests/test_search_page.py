@@ -349,3 +349,41 @@ def test_the_bm25_check_remembers_what_it_counted(archive, monkeypatch) -> None:
     assert not finder.bm25_affordable(db, match, budget=budget)
     assert len(asked) > first
     conn.close()
+
+
+def test_a_common_phrase_ranked_by_place_puts_it_in_the_title_first(tmp_path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from search_archive import SOURCES, fixture_releases
+
+    from scraper.store import Archive
+
+    _, template = fixture_releases(TODAY)["budget"]
+    path = tmp_path / "archive.db"
+    with Archive(path) as writer:
+        writer.sync_sources(list(SOURCES))
+        for key, title, body, day in (
+            ("old", "Nya skolan i Gamleby invigs", "Invigningen är på fredag.", "2019-05-02"),
+            (
+                "new",
+                "Byggstart vid hamnen",
+                "Bygget ligger nära nya skolan vid torget.",
+                "2025-03-04",
+            ),
+            ("none", "Nya regler för parkering", "Skolan får nya cykelställ.", "2026-01-10"),
+        ):
+            url = f"https://www.ekby.se/nyheter/{key}/"
+            writer.save_release(
+                replace(
+                    template, url=url, canonical_url=url, title=title, body=body, published=day
+                ),
+                source=SOURCES[1].id,
+                page_id=None,
+                extractor_version="test",
+                now="2026-11-01T08:00:00Z",
+            )
+    db = sqlite_utils.Database(path)
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    result = find_releases(db, SearchQuery(q='"nya skolan"'))
+    assert result.ranking == "place"
+    assert [h.title for h in result.hits] == ["Nya skolan i Gamleby invigs", "Byggstart vid hamnen"]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -302,18 +303,20 @@ def _file_of(db: sqlite_utils.Database) -> str:
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
 
 
-def _by_place(indexes: list[_Index | None], candidates: list[int], *, needed: int) -> list[int]:
+def _by_place(
+    tiers: list[Callable[[], list[int]]], candidates: list[int], *, needed: int
+) -> list[int]:
     """Keys of a query too common for bm25, by where its words stand, newest first in each tier.
 
-    ``indexes``: the tiers before the rest, best first (the query with one of
-    its words in the title; the word as written); each gives its ``WINDOW``
-    newest matches, whatever their age. Then the candidates (the newest
-    matches) not placed yet.
+    ``tiers``: the groups before the rest, best first (the query with its
+    words in the title; the word as written), each asked only when the ones
+    before it do not fill the page. Then the candidates (the newest matches)
+    not placed yet.
     """
     keys: list[int] = []
     seen: set[int] = set()
-    for tier in [*(index.newest(WINDOW) for index in indexes if index), candidates]:
-        for key in tier:
+    for tier in [*tiers, lambda: candidates]:
+        for key in tier():
             if key not in seen:
                 seen.add(key)
                 keys.append(key)
@@ -403,11 +406,24 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         if by_bm25:
             ranked = _ranked(full, written, truncated=truncated, needed=needed, scored=scored)
         else:
+            terms = query_terms(query.q)
+            tiers: list[Callable[[], list[int]]] = []
             in_title = title_match(query.q)
-            title = _Index(db, f"({match}) AND ({in_title})", low, high) if in_title else None
-            # A phrase as written is as costly to walk as the query itself: a word only.
-            word = written if as_written and len(query_terms(query.q)[0].tokens) == 1 else None
-            ranked = _by_place([title, word], candidates, needed=needed)
+            if in_title and any(len(t.tokens) > 1 for t in terms):
+                # A phrase: the whole query ANDed with the title tags would check
+                # positions in every release with those words in its title; the
+                # tags alone, kept among the candidates, check none.
+                tagged = _Index(db, _filtered(in_title, query), low, high)
+                among = set(candidates)
+                tiers.append(lambda: [k for k in tagged.newest(WINDOW) if k in among])
+            elif in_title:
+                titled = _Index(db, f"({match}) AND ({in_title})", low, high)
+                tiers.append(lambda: titled.newest(WINDOW))
+            if written is not None and len(terms[0].tokens) == 1:
+                # A phrase as written is as costly to walk as the query itself: a word only.
+                word = written
+                tiers.append(lambda: word.newest(WINDOW))
+            ranked = _by_place(tiers, candidates, needed=needed)
         page_keys = ranked[start : start + query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
