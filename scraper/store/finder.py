@@ -270,7 +270,7 @@ def _postings_of(db: sqlite_utils.Database, file: str, phrase: str, cap: int) ->
 
 #: Newest postings a count looks at before it estimates from their density.
 POSTINGS_SAMPLE = 2000
-#: Releases counted at most to measure how far back that sample reaches.
+#: The newest releases a sparse word's share is measured among.
 SPAN_LIMIT = 50_000
 
 
@@ -278,11 +278,12 @@ def _estimate(db: sqlite_utils.Database, phrase: str, cap: int) -> int:
     """The postings of ``phrase``: exact up to ``POSTINGS_SAMPLE``, estimated above it.
 
     Walking 200,000 postings to count them costs 20-35 ms at 1,000,000
-    releases. Instead: the newest ``POSTINGS_SAMPLE`` postings (an index walk),
-    then how many releases were published since the oldest of them (the key
-    index, at most ``SPAN_LIMIT``): the word's share of recent releases times
-    the archive's size. A word too sparse for that span to be measured is
-    counted, up to ``cap`` (below ``SPAN_LIMIT``'s worth: a few milliseconds).
+    releases. Instead the newest ``POSTINGS_SAMPLE`` postings (an index walk)
+    give the word's share of recent releases, times the archive's size: of
+    the releases published since the oldest of them (a dense word: counted on
+    the key index), or of the newest ``SPAN_LIMIT`` releases (a sparse word:
+    those of the sample that are that new). ``cap`` is not needed: the
+    estimate costs the same whatever the budget.
     """
     sample = POSTINGS_SAMPLE
     keys = [
@@ -295,19 +296,36 @@ def _estimate(db: sqlite_utils.Database, phrase: str, cap: int) -> int:
     ]
     if len(keys) <= sample:
         return len(keys)
-    span = db.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM releases WHERE [{KEY_COLUMN}] >= ? LIMIT ?)",
-        [keys[sample - 1], SPAN_LIMIT],
-    ).fetchone()[0]
-    if span < SPAN_LIMIT:
-        # The archive's size by its newest id (count(*) would walk a million entries).
-        total = db.execute("SELECT coalesce(max(id), 0) FROM releases").fetchone()[0]
+    total, edge = _recent_edge(db)
+    if keys[sample - 1] >= edge:  # dense: the whole sample is among the newest releases
+        span = db.execute(
+            f"SELECT count(*) FROM releases WHERE [{KEY_COLUMN}] >= ?", [keys[sample - 1]]
+        ).fetchone()[0]
         return sample * total // max(span, 1)
-    return db.execute(
-        f"SELECT count(*) FROM (SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
-        "LIMIT ?)",
-        [phrase, cap],
-    ).fetchone()[0]
+    recent = sum(1 for key in keys[:sample] if key >= edge)
+    return max(sample + 1, recent * total // SPAN_LIMIT)
+
+
+_edges: dict[str, tuple[float, int, int]] = {}
+
+
+def _recent_edge(db: sqlite_utils.Database) -> tuple[int, int]:
+    """(releases in the archive, the key of its ``SPAN_LIMIT``-th newest), kept a minute."""
+    file = _file_of(db)
+    now = time.monotonic()
+    cached = _edges.get(file) if file else None
+    if cached and now - cached[0] < LABELS_SECONDS:
+        return cached[1], cached[2]
+    # The archive's size by its newest id (count(*) would walk a million entries).
+    total = db.execute("SELECT coalesce(max(id), 0) FROM releases").fetchone()[0]
+    row = db.execute(
+        f"SELECT [{KEY_COLUMN}] FROM releases ORDER BY [{KEY_COLUMN}] DESC LIMIT 1 OFFSET ?",
+        [SPAN_LIMIT - 1],
+    ).fetchone()
+    edge = row[0] if row else 0
+    if file:
+        _edges[file] = (now, total, edge)
+    return total, edge
 
 
 def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = None) -> bool:
