@@ -177,7 +177,7 @@ async def _search(datasette: Any, request: Any, *, feed: bool = False) -> dict[s
             query = (
                 _query(params, per_page=ATOM_ENTRIES, order="newest") if feed else _query(params)
             )
-            result = find_releases(sqlite_utils.Database(conn), query)
+            result = find_releases(sqlite_utils.Database(conn), query, labels=directory.labels)
             context["result"] = result
             if not feed and result.count == 0:
                 context["suggestion"] = did_you_mean(conn, params.q)

@@ -65,6 +65,8 @@ class Directory:
     names: list[str] = field(default_factory=list)
     #: the picker's options as HTML, made once per directory (300 options a page)
     options_html: str = ""
+    #: source id -> (municipality, county, county code): the facets' labels
+    labels: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     kinds: list[str] = field(default_factory=list)
 
     @classmethod
@@ -76,8 +78,10 @@ class Directory:
         """Rows: (source id, source name, org id, org name, county, county code)."""
         by_org: dict[str, tuple[str, list[str], set[str]]] = {}
         by_county: dict[str, tuple[str, list[str], set[str]]] = {}
+        labels: dict[str, tuple[str, str, str]] = {}
         for sid, sname, oid, oname, county, code in sources:
             name = oname or sname or sid
+            labels[sid] = (name, county or "", code or "")
             group = by_org.setdefault(oid or sid, (name, [], set()))
             group[1].append(sid)
             keys = {sid, sname or "", name, oid or ""}
@@ -89,7 +93,7 @@ class Directory:
                 c = by_county.setdefault(county, (county, [], {county, code or ""}))
                 c[1].append(sid)
                 c[2].add(re.sub(r"s? län$", "", county, flags=re.I))
-        directory = cls(kinds=sorted(kinds))
+        directory = cls(kinds=sorted(kinds), labels=labels)
         for name, sids, keys in by_org.values():
             for k in keys:
                 directory.organisations.setdefault(_key(k), (name, tuple(sorted(sids))))

@@ -36,9 +36,9 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -244,28 +244,34 @@ def _phrases(match: str) -> Counter[str]:
 #: Seconds a word's posting count is reused (per archive file): the words of
 #: journalists' queries recur ("kommun", "skola"), and a count only decides the order.
 POSTINGS_SECONDS = 600.0
-_postings: dict[tuple[str, str], tuple[float, int, int]] = {}
+_postings: dict[tuple[str, str], tuple[float, int]] = {}
+#: Seconds the archive's size and the key of its SPAN_LIMIT-th newest release are reused.
+EDGE_SECONDS = 60.0
+_edges: dict[str, tuple[float, tuple[int, int]]] = {}
+
+_T = TypeVar("_T")
 
 
-def _postings_of(db: sqlite_utils.Database, file: str, phrase: str, cap: int) -> int:
-    """How many releases ``phrase`` (a word, prefix or tag) has, counted up to ``cap``.
-
-    A count found below its cap is exact; one at the cap means "at least".
-    """
+def _kept(
+    cache: dict[Any, tuple[float, _T]], key: Any, seconds: float, make: Callable[[], _T]
+) -> _T:
+    """``make()``, kept in ``cache`` under ``key`` for ``seconds`` (not kept when key is None)."""
     now = time.monotonic()
-    cached = _postings.get((file, phrase)) if file else None
-    if (
-        cached
-        and now - cached[0] < POSTINGS_SECONDS
-        and (cached[1] < cached[2] or cached[1] >= cap)
-    ):
-        return cached[1]
-    found = _estimate(db, phrase, cap)
-    if file:
-        if len(_postings) > 100_000:
-            _postings.clear()
-        _postings[(file, phrase)] = (now, found, cap)
-    return found
+    hit = cache.get(key) if key is not None else None
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    value = make()
+    if key is not None:
+        if len(cache) > 100_000:
+            cache.clear()
+        cache[key] = (now, value)
+    return value
+
+
+def _postings_of(db: sqlite_utils.Database, file: str, phrase: str) -> int:
+    """How many releases ``phrase`` (a word, prefix or tag) has (``_estimate``), kept a while."""
+    key = (file, phrase) if file else None
+    return _kept(_postings, key, POSTINGS_SECONDS, lambda: _estimate(db, phrase))
 
 
 #: Newest postings a count looks at before it estimates from their density.
@@ -274,7 +280,7 @@ POSTINGS_SAMPLE = 2000
 SPAN_LIMIT = 50_000
 
 
-def _estimate(db: sqlite_utils.Database, phrase: str, cap: int) -> int:
+def _estimate(db: sqlite_utils.Database, phrase: str) -> int:
     """The postings of ``phrase``: exact up to ``POSTINGS_SAMPLE``, estimated above it.
 
     Walking 200,000 postings to count them costs 20-35 ms at 1,000,000
@@ -282,8 +288,7 @@ def _estimate(db: sqlite_utils.Database, phrase: str, cap: int) -> int:
     give the word's share of recent releases, times the archive's size: of
     the releases published since the oldest of them (a dense word: counted on
     the key index), or of the newest ``SPAN_LIMIT`` releases (a sparse word:
-    those of the sample that are that new). ``cap`` is not needed: the
-    estimate costs the same whatever the budget.
+    those of the sample that are that new).
     """
     sample = POSTINGS_SAMPLE
     keys = [
@@ -306,26 +311,19 @@ def _estimate(db: sqlite_utils.Database, phrase: str, cap: int) -> int:
     return max(sample + 1, recent * total // SPAN_LIMIT)
 
 
-_edges: dict[str, tuple[float, int, int]] = {}
-
-
 def _recent_edge(db: sqlite_utils.Database) -> tuple[int, int]:
     """(releases in the archive, the key of its ``SPAN_LIMIT``-th newest), kept a minute."""
-    file = _file_of(db)
-    now = time.monotonic()
-    cached = _edges.get(file) if file else None
-    if cached and now - cached[0] < LABELS_SECONDS:
-        return cached[1], cached[2]
-    # The archive's size by its newest id (count(*) would walk a million entries).
-    total = db.execute("SELECT coalesce(max(id), 0) FROM releases").fetchone()[0]
-    row = db.execute(
-        f"SELECT [{KEY_COLUMN}] FROM releases ORDER BY [{KEY_COLUMN}] DESC LIMIT 1 OFFSET ?",
-        [SPAN_LIMIT - 1],
-    ).fetchone()
-    edge = row[0] if row else 0
-    if file:
-        _edges[file] = (now, total, edge)
-    return total, edge
+
+    def read() -> tuple[int, int]:
+        # The archive's size by its newest id (count(*) would walk a million entries).
+        total = db.execute("SELECT coalesce(max(id), 0) FROM releases").fetchone()[0]
+        row = db.execute(
+            f"SELECT [{KEY_COLUMN}] FROM releases ORDER BY [{KEY_COLUMN}] DESC LIMIT 1 OFFSET ?",
+            [SPAN_LIMIT - 1],
+        ).fetchone()
+        return total, (row[0] if row else 0)
+
+    return _kept(_edges, _file_of(db) or None, EDGE_SECONDS, read)
 
 
 def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = None) -> bool:
@@ -350,7 +348,7 @@ def bm25_affordable(db: sqlite_utils.Database, match: str, budget: int | None = 
         ),
     )
     for phrase, times in phrases:
-        left -= _postings_of(db, file, phrase, left // times + 1) * times
+        left -= _postings_of(db, file, phrase) * times
         if left < 0:
             return False
     return True
@@ -407,8 +405,18 @@ def _ranked(
     return keys + [k for k in _order(full.scored(WINDOW)) if k not in seen]
 
 
-def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult:
-    """Search the archive; see the module docstring for what bounds each step."""
+def find_releases(
+    db: sqlite_utils.Database,
+    query: SearchQuery,
+    *,
+    labels: Mapping[str, tuple[str, str, str]] | None = None,
+) -> SearchResult:
+    """Search the archive; see the module docstring for what bounds each step.
+
+    :param labels: source id -> (municipality, county, county code) for the
+        facets, when the caller keeps them (the search page's directory);
+        else read from the archive.
+    """
     match = _filtered(build_match_query(query.q), query)
     if match == MATCH_NOTHING:
         return SearchResult(hits=(), count=0, exact=True, ranked_all=True)
@@ -489,7 +497,7 @@ def find_releases(db: sqlite_utils.Database, query: SearchQuery) -> SearchResult
         count=count,
         exact=exact_count,
         ranked_all=not truncated,
-        facets=_facets(db, candidates[:FACET_WINDOW]) if query.facets else (),
+        facets=_facets(db, candidates[:FACET_WINDOW], labels) if query.facets else (),
         next_after=next_after,
         has_next=has_next,
         ranking="bm25" if by_bm25 or not relevance else "place",
@@ -526,19 +534,9 @@ def _hits(db: sqlite_utils.Database, q: str, keys: list[int]) -> tuple[SearchHit
     return tuple(by_key[k] for k in keys if k in by_key)
 
 
-#: How long the sources' names and counties are reused before being read again (s).
-LABELS_SECONDS = 60.0
-_labels: dict[str, tuple[float, dict[str, tuple[str, str, str]]]] = {}
-
-
 def _source_labels(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]:
-    """Source id -> (municipality, county, county code), read at most once a minute per file."""
-    file = _file_of(db)
-    now = time.monotonic()
-    cached = _labels.get(file) if file else None
-    if cached and now - cached[0] < LABELS_SECONDS:
-        return cached[1]
-    names = {
+    """Source id -> (municipality, county, county code), read from the archive."""
+    return {
         sid: (name, county, county_code)
         for sid, name, county, county_code in db.execute(
             "SELECT s.id, coalesce(o.name, s.name, s.id), coalesce(o.county, ''), "
@@ -546,12 +544,11 @@ def _source_labels(db: sqlite_utils.Database) -> dict[str, tuple[str, str, str]]
             "LEFT JOIN organisations o ON o.id = s.organisation"
         )
     }
-    if file:
-        _labels[file] = (now, names)
-    return names
 
 
-def _facets(db: sqlite_utils.Database, keys: list[int]) -> tuple[Facet, ...]:
+def _facets(
+    db: sqlite_utils.Database, keys: list[int], labels: Mapping[str, tuple[str, str, str]] | None
+) -> tuple[Facet, ...]:
     if not keys:
         return ()
     sources: dict[str, int] = {}
@@ -570,7 +567,7 @@ def _facets(db: sqlite_utils.Database, keys: list[int]) -> tuple[Facet, ...]:
         ):
             sources[source] = sources.get(source, 0) + n
             kinds[kind] = kinds.get(kind, 0) + n
-    names = _source_labels(db)
+    names = labels if labels is not None else _source_labels(db)
     municipalities: dict[str, int] = {}
     counties: dict[str, int] = {}
     labels: dict[str, str] = {}
