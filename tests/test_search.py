@@ -11,6 +11,7 @@ import sqlite_utils
 from search_archive import build_archive
 
 from scraper.store import Archive
+from scraper.store.query_language import walk_match
 from scraper.store.search import (
     FTS_TABLE,
     build_match_query,
@@ -206,6 +207,37 @@ def test_grouping(archive_db) -> None:
 
 def test_lowercase_operators_are_words(archive_db) -> None:
     assert found(archive_db, "skola or vattenläcka") == []
+
+
+WALKED = [
+    "skolor",
+    "medborgarlöften",
+    "vastervik",
+    "får",
+    "far",
+    '"nya skolan"',
+    '"nya skolor"',
+    '"i ekby"',
+    "skol*",
+    "forsk*",
+    "försk*",
+    "snöoväder OR vattenläcka",
+    "skola NOT gamleby",
+    "(gamleby OR snöovädret) skolor",
+    '"den nya" -hamn',
+]
+
+
+@pytest.mark.parametrize("q", WALKED)
+def test_the_stems_alone_find_the_same_releases(archive_db, q: str) -> None:
+    # A release with the words as written has their stems in the same order,
+    # so finding and counting matches needs one walk, not two.
+    db, _ = archive_db
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid"
+    full = [r[0] for r in db.execute(sql, [build_match_query(q)])]
+    assert [r[0] for r in db.execute(sql, [walk_match(q)])] == full
+    if "*" not in q:
+        assert "{title lead body}" not in walk_match(q)
 
 
 # --------------------------------------------------------------------------

@@ -407,3 +407,59 @@ def test_a_common_word_is_counted_from_its_newest_postings(db, monkeypatch) -> N
     monkeypatch.setattr(finder, "SPAN_LIMIT", 2)  # a sparse one: its share of the newest
     sparse = finder._estimate(db, '"kommun"')
     assert 3 <= sparse <= releases
+
+
+async def test_a_phrase_ranked_by_place_looks_at_fewer_newest_matches(ds, db, monkeypatch) -> None:
+    # Each release a phrase matches costs a check of its words' positions
+    # (~50 µs at a million releases, a word's ~0.5 µs): ranked by place or
+    # newest first, a phrase counts, ranks and facets its PHRASE_WINDOW newest.
+    monkeypatch.setattr(finder, "PHRASE_WINDOW", 1)
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    result = find_releases(db, SearchQuery(q='"i ekby"'))
+    assert result.ranking == "place"
+    assert (result.count, result.exact, result.window, result.facet_window) == (1, False, 1, 1)
+    assert sum(n for _, _, n in result.facets[-1].values) == 1
+    assert find_releases(db, SearchQuery(q='"i ekby"', exact_count=True)).count == 2
+    data = await page_json(ds, "q=%22i+ekby%22")
+    assert (data["count"], data["count_exact"], data["facet_window"]) == (1, False, 1)
+    page = await ds.client.get("/?q=%22i+ekby%22")
+    assert "Räknat bland de 1 nyaste träffarna" in page.text
+    # A word keeps the whole window; a phrase ranked by bm25 too.
+    assert find_releases(db, SearchQuery(q="ekby")).window == finder.WINDOW
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 10**9)
+    assert find_releases(db, SearchQuery(q='"i ekby"')).count == 2
+
+
+def test_a_long_prefix_is_weighed_by_its_indexed_prefix(db, monkeypatch) -> None:
+    # A prefix longer than the prefix index is a merge of the postings of every
+    # word that starts with it, at every walk: the bm25 check counts its first
+    # LONGEST_PREFIX letters (a walk of the prefix index), MERGE_COST times.
+    assert finder.LONGEST_PREFIX == 4
+    assert finder._phrases('stems : "skolor" *') == {'"skol" *': finder.MERGE_COST}
+    assert finder._phrases('stems : "sko" *') == {'"sko" *': 1}
+    assert finder._phrases('{title lead body} : "nya sko" *') == {'"nya sko" *': 1}
+    walked = db.execute(
+        "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?", ['"gaml" *']
+    ).fetchone()[0]
+    assert walked >= 1
+    match = finder.build_match_query("gamleby*")
+    assert match == 'stems : "gamleby" *'
+    monkeypatch.setattr(finder, "_postings", {})
+    assert finder.bm25_affordable(db, match, budget=walked * finder.MERGE_COST)
+    assert not finder.bm25_affordable(db, match, budget=walked * finder.MERGE_COST - 1)
+
+
+def test_several_words_put_those_in_the_title_first_among_the_newest(db, archive, monkeypatch):
+    # Ranked by place, a query of several words looks for them in titles among
+    # its candidates (the WINDOW newest matches), not over the whole archive.
+    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    every = find_releases(db, SearchQuery(q="kommun OR skolor", per_page=50))
+    assert every.ranking == "place" and every.exact
+    titled = [h for h in every.hits if re.search(r"(?i)kommun|skol", h.title)]
+    assert titled and [h.id for h in every.hits[: len(titled)]] == [h.id for h in titled]
+    window = len(every.hits) - 1
+    monkeypatch.setattr(finder, "WINDOW", window)
+    oldest = min(every.hits, key=lambda h: h.key)
+    newest = find_releases(db, SearchQuery(q="kommun OR skolor", per_page=50))
+    assert oldest.id not in [h.id for h in newest.hits[: len(titled)]]
+    assert {h.id for h in newest.hits} <= {h.id for h in every.hits}

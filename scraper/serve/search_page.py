@@ -252,8 +252,8 @@ async def search_page(datasette: Any, request: Any) -> Any:
         "kinds": context["directory"].kinds,
         "archive": archive,
         "database": archive,
-        "window": result.count if result is not None else WINDOW,
-        "facet_window": FACET_WINDOW,
+        "window": result.window if result is not None else WINDOW,
+        "facet_window": result.facet_window if result is not None else FACET_WINDOW,
     }
     html = await datasette.render_template("scraper_search.html", page_context, request=request)
     return Response.html(html)
@@ -279,6 +279,8 @@ async def search_json(datasette: Any, request: Any) -> Any:
         "ranking": (result.ranking if params.order == "relevance" else "newest")
         if result
         else None,
+        # The facets count the newest this many matches at most.
+        "facet_window": result.facet_window if result else None,
         "suggestion": context.get("suggestion"),
         "rows": [
             {

@@ -8,7 +8,10 @@ is bounded:
   kind are tokens of the index's ``tags`` column, ANDed into the MATCH.
 - **Candidates.** The ``WINDOW`` newest matches, an index walk
   (``ORDER BY rowid DESC LIMIT``): a word matching 300,000 releases costs
-  what one matching 5,001 does.
+  what one matching 5,001 does. Matches are found and counted by their stems
+  alone (``query_language.walk_match``: the same releases, one walk instead
+  of two); a query with a phrase that is not ranked by bm25 looks at its
+  ``PHRASE_WINDOW`` newest (each costs a check of word positions).
 - **Relevance** (the default order): releases where some word occurs as
   written first, then those matched through a stem only; bm25 within each
   tier. A query with at most ``WINDOW`` matches is ranked whole, as before
@@ -18,10 +21,11 @@ is bounded:
   is computed inside FTS5 for those rows only; releases are read for the
   page's rows only.
 - **Too common for bm25** (its words have more than ``BM25_POSTINGS``
-  postings: bm25 reads them all for its document frequencies): ranked by
-  place, the query's words in the title first (title tags, an index walk),
-  then the word as written, then the rest, newest first in each
-  (``_by_place``).
+  postings: bm25 reads them all for its document frequencies; a prefix
+  longer than the prefix index counts ``MERGE_COST`` times): ranked by
+  place, the query's words in the title first (title tags, an index walk;
+  for several words, among the candidates), then the word as written, then
+  the rest, newest first in each (``_by_place``).
 - **Newest first**: keyset paging on the rowid (``after``): page 100 costs
   what page 1 does.
 - **Count**: exact up to ``WINDOW``, else "more than"; the exact count is
@@ -46,14 +50,17 @@ from .excerpts import make_excerpt
 from .query_language import (
     MATCH_NOTHING,
     build_match_query,
+    has_phrase,
     query_terms,
     title_match,
+    walk_match,
     written_match,
 )
 from .search import (
     FTS_TABLE,
     KEY_COLUMN,
     KEY_SHIFT,
+    PREFIX_INDEX,
     RANK_WEIGHTS,
     day_key,
     kind_tag,
@@ -62,6 +69,7 @@ from .search import (
 
 __all__ = [
     "FACET_WINDOW",
+    "PHRASE_WINDOW",
     "WINDOW",
     "Facet",
     "SearchHit",
@@ -74,6 +82,10 @@ __all__ = [
 WINDOW = 2000
 #: Candidates the facets count at most (the newest matches).
 FACET_WINDOW = 1000
+#: Candidates of a query with a phrase that is ranked by place or newest first:
+#: each costs a check of its words' positions (~50 µs at 1,000,000 releases,
+#: 2,000 of them ~100 ms; a word's ~0.5 µs).
+PHRASE_WINDOW = 500
 #: Postings bm25 may read. FTS5's bm25 needs each phrase's document frequency
 #: and finds it by reading every posting of the phrase, whatever the rows
 #: ranked (~30 ns each: "kommun" at 1,000,000 releases is 700,000 postings,
@@ -151,6 +163,9 @@ class SearchResult:
     #: How the relevance order was made: "bm25", or "place" (a query too common
     #: for bm25: the query's words in the title first, newest first; see ``_by_place``).
     ranking: str = "bm25"
+    #: The newest matches the count, ranking and facets looked at, at most.
+    window: int = WINDOW
+    facet_window: int = FACET_WINDOW
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -226,15 +241,33 @@ def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
 _PHRASE_RE = re.compile(r'"((?:[^"]|"")*)"(\s*\*)?|\b(x[sk][0-9a-z]+)\b')
 
 
+#: The longest prefix the index keeps (``PREFIX_INDEX``): a longer one is found by
+#: merging the postings of every word that starts with it, in memory, at every
+#: walk (16 ms for "flytt*" at 1,000,000 releases, ~100 ns a posting where a
+#: walk costs ~30 ns), a prefix of this length by a walk of its own postings.
+LONGEST_PREFIX = max(int(n) for n in PREFIX_INDEX.split())
+#: What a posting of a merged prefix costs bm25, in postings walked.
+MERGE_COST = 4
+
+
 def _phrases(match: str) -> Counter[str]:
     """What bm25 reads the postings of: each word of each phrase (a phrase is found by
-    walking its words' postings), each prefix and filter tag, with how often it occurs."""
+    walking its words' postings), each prefix and filter tag, with how often it occurs.
+
+    A one-word prefix longer than ``LONGEST_PREFIX`` is counted as its first
+    ``LONGEST_PREFIX`` letters (an upper bound, found by a walk, not a merge),
+    ``MERGE_COST`` times.
+    """
     found: Counter[str] = Counter()
     for phrase, star, tag in _PHRASE_RE.findall(match):
         if tag:
             found[tag] += 1
         elif star:
-            found[f'"{phrase}" *'] += 1
+            times = 1
+            if " " not in phrase and len(phrase) > LONGEST_PREFIX:
+                phrase = phrase[:LONGEST_PREFIX].removesuffix('"')  # never half of a ""
+                times = MERGE_COST
+            found[f'"{phrase}" *'] += times
         else:
             for word in phrase.replace('""', '"').split():
                 found['"' + word.replace('"', '""') + '"'] += 1
@@ -422,9 +455,11 @@ def find_releases(
         return SearchResult(hits=(), count=0, exact=True, ranked_all=True)
     low, high = _key_range(query)
     full = _Index(db, match, low, high)
+    # The same releases by stems alone: what finds and counts them (bm25 ranks by ``full``).
+    walk = _Index(db, _filtered(walk_match(query.q), query), low, high)
     if query.order == "newest" and not query.facets and not query.exact_count:
         # A feed: the page alone, an index walk (no count, no facets).
-        keys = full.newest(query.per_page + 1, before=query.after)
+        keys = walk.newest(query.per_page + 1, before=query.after)
         more = len(keys) > query.per_page
         keys = keys[: query.per_page]
         return SearchResult(
@@ -439,23 +474,24 @@ def find_releases(
     as_written = written_match(query.q) if relevance else None
     by_bm25 = relevance and bm25_affordable(db, match)
     scored = None
+    window = PHRASE_WINDOW if not by_bm25 and has_phrase(query.q) else WINDOW
     if by_bm25 and not as_written:
         # Ranked by bm25 whatever the count: scored in the walk that finds them.
-        scored = full.scored(WINDOW + 1)
+        scored = full.scored(window + 1)
         candidates = [row[0] for row in scored]
     else:
-        candidates = full.newest(WINDOW + 1)
-    truncated = len(candidates) > WINDOW
-    candidates = candidates[:WINDOW]
-    scored = scored[:WINDOW] if scored is not None else None
+        candidates = walk.newest(window + 1)
+    truncated = len(candidates) > window
+    candidates = candidates[:window]
+    scored = scored[:window] if scored is not None else None
     count, exact_count = len(candidates), not truncated
     if query.exact_count and truncated:
-        count, exact_count = full.count(), True
+        count, exact_count = walk.count(), True
     next_after = None
     if query.order == "newest":
         page_keys = [k for k in candidates if query.after is None or k < query.after]
         if len(page_keys) <= query.per_page and truncated:
-            page_keys = full.newest(query.per_page + 1, before=query.after)  # past the window
+            page_keys = walk.newest(query.per_page + 1, before=query.after)  # past the window
         page_keys = page_keys[: query.per_page + 1]
         has_next = len(page_keys) > query.per_page
         page_keys = page_keys[: query.per_page]
@@ -474,18 +510,27 @@ def find_releases(
             terms = query_terms(query.q)
             tiers: list[Callable[[], list[int]]] = []
             in_title = title_match(query.q)
-            if in_title and any(len(t.tokens) > 1 for t in terms):
+            # The title tier of a query of several words looks among the candidates
+            # (from the oldest of them on): over the whole archive it walks every
+            # release with all the words when few have them in the title.
+            floor = max(low, candidates[-1]) if truncated else low
+            if in_title and any(len(t.tokens) > 1 or t.prefix for t in terms):
                 # A phrase: the whole query ANDed with the title tags would check
-                # positions in every release with those words in its title; the
-                # tags alone, kept among the candidates, check none.
-                tagged = _Index(db, _filtered(in_title, query), low, high)
+                # positions in every release with those words in its title; a
+                # prefix (longer than the prefix index) would merge the postings of
+                # all its words again. The tags alone, kept among the candidates,
+                # do neither.
+                tagged = _Index(db, _filtered(in_title, query), floor, high)
                 among = set(candidates)
                 tiers.append(lambda: [k for k in tagged.newest(WINDOW) if k in among])
             elif in_title:
-                titled = _Index(db, f"({match}) AND ({in_title})", low, high)
+                # One word: the newest releases with it in the title, whenever.
+                since = low if written is not None else floor
+                titled = _Index(db, f"({walk.match}) AND ({in_title})", since, high)
                 tiers.append(lambda: titled.newest(WINDOW))
-            if written is not None and len(terms[0].tokens) == 1:
-                # A phrase as written is as costly to walk as the query itself: a word only.
+            if written is not None and len(terms[0].tokens) == 1 and not terms[0].prefix:
+                # A phrase or prefix as written is as costly to walk as the query
+                # itself: a word only.
                 word = written
                 tiers.append(lambda: word.newest(WINDOW))
             ranked = _by_place(tiers, candidates, needed=needed)
@@ -501,6 +546,8 @@ def find_releases(
         next_after=next_after,
         has_next=has_next,
         ranking="bm25" if by_bm25 or not relevance else "place",
+        window=window,
+        facet_window=min(window, FACET_WINDOW),
     )
 
 
