@@ -12,6 +12,7 @@ from search_archive import build_archive
 
 from scraper.store import Archive
 from scraper.store.query_language import walk_match
+from scraper.store.schema import SCHEMA_VERSION
 from scraper.store.search import (
     FTS_TABLE,
     build_match_query,
@@ -23,7 +24,7 @@ from scraper.store.search import (
     stem_word,
     tidy_index,
 )
-from scraper.store.words import title_tag
+from scraper.store.words import pair_tag, pair_tags, title_tag
 
 TODAY = date(2026, 11, 27)
 
@@ -492,7 +493,56 @@ def test_titles_are_tagged_and_an_archive_without_title_tags_is_retagged(tmp_pat
     db = sqlite_utils.Database(path)
     keys = [r[0] % 2**32 for r in db.execute(title_tier)]
     assert keys == [ids["budget"]]
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+
+
+PAIR = '"kommunstyrelsens ordförande"'
+
+
+def test_a_phrase_of_common_words_is_one_posting_list(archive_db) -> None:
+    # Two common words: most releases have both, and FTS5 checks word positions
+    # in each; as a tag of its own the pair is one posting list, same releases.
+    db, ids = archive_db
+    tag = pair_tag(stem_word("kommunstyrelsens"), stem_word("ordförande"))
+    assert tag and tag.startswith("pp")
+    assert walk_match(PAIR) == f'tags : "{tag}"'
+    assert set(found(archive_db, PAIR)) == {"seed", "invitation"}
+    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? ORDER BY rowid"
+    stems = [r[0] for r in db.execute(sql, [build_match_query(PAIR)])]
+    assert [r[0] for r in db.execute(sql, [walk_match(PAIR)])] == stems and len(stems) == 2
+    # Longer: the pairs lead, the phrase checks positions where they meet.
+    longer = walk_match('"kommunstyrelsens ordförande det"')
+    assert longer.startswith(f'(tags : "{tag}" AND ') and 'stems : "' in longer
+    # Not indexed: a rare word, or two function words ("för att").
+    assert pair_tag(stem_word("gamleby"), stem_word("skolan")) is None
+    assert pair_tag("for", "att") is None
+    assert pair_tags("skol i gamleby for att nya skol") == ["ppskol0i", "ppatt0nya", "ppnya0skol"]
+
+
+def test_an_archive_without_pair_tags_is_retagged(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    ids = build_archive(path, today=TODAY)
+    tag = pair_tag(stem_word("kommunstyrelsens"), stem_word("ordförande"))
+    pair_tier = f"SELECT rowid FROM releases_fts WHERE releases_fts MATCH 'tags : {tag}'"
+    conn = sqlite3.connect(path)
+    with conn:  # schema 3: title tags, no pairs
+        conn.execute("DROP TRIGGER release_stems_au")
+        for release_id, tags in conn.execute("SELECT release_id, tags FROM release_stems"):
+            kept = " ".join(t for t in tags.split() if not t.startswith("pp"))
+            conn.execute(
+                "UPDATE release_stems SET tags = ? WHERE release_id = ?", [kept, release_id]
+            )
+        conn.execute("INSERT INTO releases_fts(releases_fts) VALUES ('rebuild')")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    db = sqlite_utils.Database(path)
+    assert [r[0] for r in db.execute(pair_tier)] == []
+    Archive(path).close()
+    db = sqlite_utils.Database(path)
+    keys = sorted(r[0] % 2**32 for r in db.execute(pair_tier))
+    assert keys == sorted([ids["seed"], ids["invitation"]])
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
 
 

@@ -424,8 +424,12 @@ async def test_a_phrase_ranked_by_place_looks_at_fewer_newest_matches(ds, db, mo
     assert (data["count"], data["count_exact"], data["facet_window"]) == (1, False, 1)
     page = await ds.client.get("/?q=%22i+ekby%22")
     assert "Räknat bland de 1 nyaste träffarna" in page.text
-    # A word keeps the whole window; a phrase ranked by bm25 too.
+    # A word keeps the whole window; a phrase of common words (one posting
+    # list, words.pair_tag) too; a phrase ranked by bm25 too.
     assert find_releases(db, SearchQuery(q="ekby")).window == finder.WINDOW
+    assert find_releases(db, SearchQuery(q="kommun OR skolor")).window == finder.WINDOW
+    common = find_releases(db, SearchQuery(q='"kommunstyrelsens ordförande"'))
+    assert (common.ranking, common.window, common.count) == ("place", finder.WINDOW, 2)
     monkeypatch.setattr(finder, "BM25_POSTINGS", 10**9)
     assert find_releases(db, SearchQuery(q='"i ekby"')).count == 2
 

@@ -6,7 +6,9 @@ listed in the metadata's ``plugins.scraper.databases`` (see
 
 - ``asgi_wrapper``: every request but GET/HEAD/OPTIONS is refused (405).
 - ``prepare_connection``: SQL functions ``swedish_match(q)`` (a user query to an
-  FTS5 expression, see ``scraper.store.search``) and ``atom_time(value, fallback)``;
+  FTS5 expression, see ``scraper.store.search``; ``swedish_walk(q)``: the same
+  releases by stems alone, for finding them, not ranking) and
+  ``atom_time(value, fallback)``;
   ``escape_fts`` replaced by ``swedish_match`` so the table search box
   (``/<db>/releases?_search=...``) matches like the ``search`` canned query;
   ``PRAGMA query_only`` so nothing can write through Datasette.
@@ -45,7 +47,7 @@ from markupsafe import Markup, escape
 from scraper.diff import diff_excerpt, diff_segments
 from scraper.store.excerpts import make_excerpt
 from scraper.store.finder import bm25_affordable
-from scraper.store.query_language import MATCH_NOTHING, title_match
+from scraper.store.query_language import MATCH_NOTHING, title_match, walk_match
 from scraper.store.search import build_match_query, day_key, source_tag
 
 from . import archived, pages, plain
@@ -171,17 +173,23 @@ def atom_time(value: str | None, fallback: str | None) -> str | None:
     return None
 
 
-def _safe_match(q: str | None, source: str | None = None) -> str:
-    match = build_match_query(q if isinstance(q, str) else None)
+def _safe_match(q: str | None, source: str | None = None, *, walk: bool = False) -> str:
+    q = q if isinstance(q, str) else None
+    match = walk_match(q) if walk else build_match_query(q)
     if source and isinstance(source, str) and match != MATCH_NOTHING:
         tag = source_tag(source)
         return f"({match}) AND tags : {tag}" if tag else MATCH_NOTHING
     return match
 
 
+def _walk(q: str | None, source: str | None = None) -> str:
+    """The releases of ``swedish_match``, found by stems alone (no bm25 over it: cheaper)."""
+    return _safe_match(q, source, walk=True)
+
+
 def _title_match(q: str | None, source: str | None = None) -> str:
     """The query with its words in the title (title tags): the first tier of a place ranking."""
-    match = _safe_match(q, source)
+    match = _safe_match(q, source, walk=True)
     in_title = title_match(q if isinstance(q, str) else None)
     if match == MATCH_NOTHING or not in_title:
         return MATCH_NOTHING
@@ -234,6 +242,8 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
         return
     conn.create_function("swedish_match", 1, _safe_match, deterministic=True)
     conn.create_function("swedish_match", 2, _safe_match, deterministic=True)
+    conn.create_function("swedish_walk", 1, _walk, deterministic=True)
+    conn.create_function("swedish_walk", 2, _walk, deterministic=True)
     conn.create_function("search_excerpt", 2, _excerpt, deterministic=True)
     conn.create_function("swedish_title_match", 2, _title_match, deterministic=True)
     conn.create_function("search_bm25", 2, _bm25_check(conn), deterministic=True)

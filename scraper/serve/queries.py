@@ -46,7 +46,8 @@ SEARCH_SQL = f"""with candidates as (
     case when search_bm25(:q, :source) then {_EXACT_MISS} else 0 end as exact_miss,
     case when search_bm25(:q, :source) then {_SCORE} else 0 end as score
   from releases_fts
-  where releases_fts match swedish_match(:q, :source)
+  where releases_fts match case when search_bm25(:q, :source)
+      then swedish_match(:q, :source) else swedish_walk(:q, :source) end
     and rowid between search_key_from(:from) and search_key_to(:to)
   order by rowid desc
   limit {WINDOW}
@@ -180,7 +181,7 @@ where e.event in ('changed', 'removed', 'restored', 'moved')
   and (:organisation = '' or o.id = :organisation)
   and (:county = '' or o.county = :county or o.county_code = :county)
   and (:q = '' or r.search_key in (
-    select rowid from releases_fts where releases_fts match swedish_match(:q)))
+    select rowid from releases_fts where releases_fts match swedish_walk(:q)))
 order by e.at desc, e.id desc
 limit 500"""
 

@@ -13,7 +13,7 @@ takes its place:
 - With no sort asked for, the rows come newest first by ``search_key``
   (publication day, then id: the order of ``published`` descending), a walk
   of the key index instead of a sort.
-- The query is read as on the search page (``swedish_match``: stems,
+- The query is read as on the search page (``swedish_walk``: stems,
   å/ä/ö, the query language); ``_searchmode=raw`` passes FTS5 syntax as it
   is, as Datasette's does.
 """
@@ -41,7 +41,7 @@ TABLE = "releases"
 
 def _match_sql(request: Any) -> str:
     raw = request.args.get("_searchmode") == "raw"
-    return ":search" if raw else "swedish_match(:search)"
+    return ":search" if raw else "swedish_walk(:search)"
 
 
 @hookimpl(specname="filters_from_request", trylast=True)

@@ -10,7 +10,8 @@ is bounded:
   (``ORDER BY rowid DESC LIMIT``): a word matching 300,000 releases costs
   what one matching 5,001 does. Matches are found and counted by their stems
   alone (``query_language.walk_match``: the same releases, one walk instead
-  of two); a query with a phrase that is not ranked by bm25 looks at its
+  of two; a phrase of common words by its pairs, ``words.pair_tag``); a
+  query with a phrase left that is not ranked by bm25 looks at its
   ``PHRASE_WINDOW`` newest (each costs a check of word positions).
 - **Relevance** (the default order): releases where some word occurs as
   written first, then those matched through a stem only; bm25 within each
@@ -50,7 +51,6 @@ from .excerpts import make_excerpt
 from .query_language import (
     MATCH_NOTHING,
     build_match_query,
-    has_phrase,
     query_terms,
     title_match,
     walk_match,
@@ -82,9 +82,10 @@ __all__ = [
 WINDOW = 2000
 #: Candidates the facets count at most (the newest matches).
 FACET_WINDOW = 1000
-#: Candidates of a query with a phrase that is ranked by place or newest first:
-#: each costs a check of its words' positions (~50 µs at 1,000,000 releases,
-#: 2,000 of them ~100 ms; a word's ~0.5 µs).
+#: Candidates of a query with a phrase that is ranked by place or newest first
+#: and not one posting list (``words.pair_tag``): each costs a check of its
+#: words' positions (~50 µs at 1,000,000 releases, 2,000 of them ~100 ms; a
+#: word's ~0.5 µs).
 PHRASE_WINDOW = 500
 #: Postings bm25 may read. FTS5's bm25 needs each phrase's document frequency
 #: and finds it by reading every posting of the phrase, whatever the rows
@@ -232,6 +233,15 @@ class _Index:
             "AND rowid BETWEEN ? AND ?",
             [self.match, self.low, self.high],
         ).fetchone()[0]
+
+
+_QUOTED_RE = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def _checks_positions(match: str) -> bool:
+    """Whether ``match`` has a phrase of two words or more (tags are one word each):
+    each release it matches costs a check of word positions."""
+    return any(" " in phrase for phrase in _QUOTED_RE.findall(match))
 
 
 def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
@@ -474,7 +484,7 @@ def find_releases(
     as_written = written_match(query.q) if relevance else None
     by_bm25 = relevance and bm25_affordable(db, match)
     scored = None
-    window = PHRASE_WINDOW if not by_bm25 and has_phrase(query.q) else WINDOW
+    window = PHRASE_WINDOW if not by_bm25 and _checks_positions(walk.match) else WINDOW
     if by_bm25 and not as_written:
         # Ranked by bm25 whatever the count: scored in the walk that finds them.
         scored = full.scored(window + 1)

@@ -17,6 +17,8 @@ __all__ = ["migrate", "split_published"]
 PUBLISHED_SPLIT = 2
 #: ``user_version`` from which the index's tags hold the title's stems (schema version 3).
 TITLE_TAGS = 3
+#: ``user_version`` from which the index's tags hold pairs of common words (schema version 4).
+PAIR_TAGS = 4
 
 
 def split_published(value: str | None) -> tuple[str | None, str | None]:
@@ -47,7 +49,9 @@ def migrate(db: sqlite_utils.Database, *, version: int) -> None:
             )
         # Replaced by idx_releases_published_id (see schema.INDEXES).
         db.execute("DROP INDEX IF EXISTS idx_releases_published")
-    if version < TITLE_TAGS and db[search.STEMS_TABLE].exists():
-        # The title's stems became tags (the ranking of common queries walks them):
-        # every release's tags again, then ensure_schema rebuilds the index once.
+    if version < PAIR_TAGS and db[search.STEMS_TABLE].exists():
+        # The title's stems (3: the ranking of common queries walks them) and
+        # pairs of adjacent common words (4: a phrase of them is one posting
+        # list) became tags: every release's tags again, then ensure_schema
+        # rebuilds the index once.
         search.retag_all(db)

@@ -13,7 +13,7 @@ from scraper.registry import load_registry
 from . import counts, search
 from .migrations import migrate
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: The archive's tables: columns (name -> type), primary key, foreign keys.
 #: New columns are added to an existing database on open; nothing is dropped.

@@ -39,7 +39,7 @@ from typing import Any
 import sqlite_utils
 
 from .query_language import build_match_query
-from .words import fold, stem_document, stem_word, title_tags, tokenize
+from .words import fold, pair_tags, stem_document, stem_word, title_tags, tokenize
 
 __all__ = [
     "FTS_TABLE",
@@ -113,14 +113,18 @@ def kind_tag(kind: str | None) -> str | None:
     return _tag("xk", kind)
 
 
-def release_tags(source: str, kind: str | None, title: str | None = None) -> str:
+def release_tags(
+    source: str, kind: str | None, title: str | None = None, stems: str | None = None
+) -> str:
     """The tags column of a release: tokens a search filters or ranks on inside FTS5.
 
-    Municipality and kind (filters), and the stems of the title's words
-    (``words.title_tag``: the first tier of the ranking of a common query).
+    Municipality and kind (filters), the stems of the title's words
+    (``words.title_tag``: the first tier of the ranking of a common query),
+    and the pairs of adjacent common words of its stems (``words.pair_tag``:
+    a phrase of common words is one posting list).
     """
     tags = [t for t in (source_tag(source), kind_tag(kind)) if t]
-    return " ".join([*tags, *title_tags(title or "")])
+    return " ".join([*tags, *title_tags(title or ""), *pair_tags(stems or "")])
 
 
 # --------------------------------------------------------------------------
@@ -292,7 +296,7 @@ def _move_stems(db: sqlite_utils.Database) -> None:
     while batch := rows.fetchmany(5000):
         db.conn.executemany(
             f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)",
-            [(i, stems, release_tags(s, k, t)) for i, s, k, t, stems in batch],
+            [(i, stems, release_tags(s, k, t, stems)) for i, s, k, t, stems in batch],
         )
     db.execute("ALTER TABLE releases DROP COLUMN stems")
 
@@ -309,16 +313,12 @@ def _index_missing(db: sqlite_utils.Database, *, batch: int = 2000) -> int:
         ).fetchall()
         if not rows:
             return done
+        written = []
+        for i, source, kind, t, lead, b in rows:
+            stems = stem_document(_text(t), _text(lead) or None, _text(b))
+            written.append((i, stems, release_tags(source, kind, _text(t), stems)))
         db.conn.executemany(
-            f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)",
-            [
-                (
-                    i,
-                    stem_document(_text(t), _text(lead) or None, _text(b)),
-                    release_tags(source, kind, _text(t)),
-                )
-                for i, source, kind, t, lead, b in rows
-            ],
+            f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?)", written
         )
         done += len(rows)
 
@@ -353,11 +353,12 @@ def index_release(
     Writes nothing when they are unchanged, so an unchanged release is not
     indexed again.
     """
+    stems = stem_document(title, lead, body)
     db.execute(
         f"INSERT INTO [{STEMS_TABLE}] (release_id, stems, tags) VALUES (?, ?, ?) "
         "ON CONFLICT(release_id) DO UPDATE SET stems = excluded.stems, tags = excluded.tags "
         "WHERE stems IS NOT excluded.stems OR tags IS NOT excluded.tags",
-        [release_id, stem_document(title, lead, body), release_tags(source, kind, title)],
+        [release_id, stems, release_tags(source, kind, title, stems)],
     )
 
 
@@ -383,16 +384,19 @@ def retag_all(db: sqlite_utils.Database, *, batch: int = 5000) -> int:
     last = -1
     while True:
         rows = db.execute(
-            f"SELECT s.release_id, r.source, r.kind, CAST(r.title AS BLOB) FROM [{STEMS_TABLE}] s "
-            "JOIN releases r ON r.id = s.release_id WHERE s.release_id > ? "
-            "ORDER BY s.release_id LIMIT ?",
+            f"SELECT s.release_id, r.source, r.kind, CAST(r.title AS BLOB), s.stems "
+            f"FROM [{STEMS_TABLE}] s JOIN releases r ON r.id = s.release_id "
+            "WHERE s.release_id > ? ORDER BY s.release_id LIMIT ?",
             [last, batch],
         ).fetchall()
         if not rows:
             return done
         db.conn.executemany(
             f"UPDATE [{STEMS_TABLE}] SET tags = ? WHERE release_id = ?",
-            [(release_tags(source, kind, _text(title)), i) for i, source, kind, title in rows],
+            [
+                (release_tags(source, kind, _text(title), stems), i)
+                for i, source, kind, title, stems in rows
+            ],
         )
         done += len(rows)
         last = rows[-1][0]

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 import snowballstemmer
 
 __all__ = [
+    "PAIR_TAG",
     "TITLE_TAG",
     "fold",
+    "pair_tag",
+    "pair_tags",
     "stem_document",
     "stem_word",
     "title_tag",
@@ -109,6 +113,47 @@ def title_tag(token: str) -> str | None:
 def title_tags(title: str) -> list[str]:
     """The distinct title tags of a title, in order."""
     tags = (title_tag(token) for token in tokenize(title or ""))
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+#: The index token of two adjacent common words: "pp" + stem + "0" + stem
+#: ("nya skolan": "ppny0skol"); the stems are all a-z, so the 0 parts them.
+PAIR_TAG = "pp"
+_STEM_RE = re.compile(r"[a-z]+")
+
+
+@cache
+def _stems_of(name: str) -> frozenset[str]:
+    """The stems of the words of ``scraper/data/<name>`` (one a line, # comments), a-z only."""
+    text = resources.files("scraper").joinpath("data", name).read_text(encoding="utf-8")
+    words = (line.strip() for line in text.splitlines())
+    stems = (stem_word(w) for w in words if w and not w.startswith("#"))
+    return frozenset(s for s in stems if _STEM_RE.fullmatch(s))
+
+
+def pair_tag(first: str, second: str) -> str | None:
+    """The ``tags`` token saying a release has stem ``first`` right before ``second``, or None.
+
+    A phrase is found in FTS5 by checking word positions in every release
+    that has all its words: for two common words (most releases have both)
+    that is 50 µs a release, whatever the phrase's own matches. A pair of
+    common words (``data/common_words.txt``) that are not both function words
+    (``data/stop_words.txt``: "för att" is no journalist's query) is a token
+    of its own, so the phrase is one posting list.
+    """
+    common = _stems_of("common_words.txt")
+    if first not in common or second not in common:
+        return None
+    stop = _stems_of("stop_words.txt")
+    if first in stop and second in stop:
+        return None
+    return f"{PAIR_TAG}{first}0{second}"
+
+
+def pair_tags(stems: str) -> list[str]:
+    """The distinct pair tags of a release's stems (``stem_document``), in order."""
+    words = stems.split()
+    tags = (pair_tag(a, b) for a, b in zip(words, words[1:], strict=False))
     return list(dict.fromkeys(t for t in tags if t))
 
 
