@@ -235,20 +235,23 @@ class _Index:
         ).fetchone()[0]
 
 
-_QUOTED_RE = re.compile(r'"((?:[^"]|"")*)"')
+def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
+    return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
+
+
+#: A match's quoted phrases (with a prefix's star) and its bare filter tags.
+_PHRASE_RE = re.compile(r'"((?:[^"]|"")*)"(\s*\*)?|\b(x[sk][0-9a-z]+)\b')
 
 
 def _checks_positions(match: str) -> bool:
     """Whether ``match`` has a phrase of two words or more (tags are one word each):
     each release it matches costs a check of word positions."""
-    return any(" " in phrase for phrase in _QUOTED_RE.findall(match))
+    return any(" " in phrase for phrase, _star, _tag in _PHRASE_RE.findall(match))
 
 
-def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
-    return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
-
-
-_PHRASE_RE = re.compile(r'"((?:[^"]|"")*)"(\s*\*)?|\b(x[sk][0-9a-z]+)\b')
+def _words(phrase: str) -> list[str]:
+    """The words of a quoted phrase's text, each quoted as a phrase of its own."""
+    return ['"' + word.replace('"', '""') + '"' for word in phrase.replace('""', '"').split()]
 
 
 #: The longest prefix the index keeps (``PREFIX_INDEX``): a longer one is found by
@@ -282,8 +285,7 @@ def _phrases(match: str) -> Counter[str]:
                 times = MERGE_COST
             found[f'"{phrase}" *'] += times
         else:
-            for word in phrase.replace('""', '"').split():
-                found['"' + word.replace('"', '""') + '"'] += 1
+            found.update(_words(phrase))
     return found
 
 
@@ -411,9 +413,9 @@ def _multiword(match: str) -> list[list[str]]:
     """The words of each phrase of two words or more (each as ``_phrases`` names it)."""
     found = []
     for phrase, star, tag in _PHRASE_RE.findall(match):
-        words = phrase.replace('""', '"').split()
+        words = _words(phrase)
         if not tag and not star and len(words) > 1:
-            found.append(['"' + word.replace('"', '""') + '"' for word in words])
+            found.append(words)
     return found
 
 
