@@ -20,8 +20,9 @@ code should write it). This script then
   both get our serving settings (3 s SQL limit, 50 rows, no suggested facets);
 - asks both 30 distinct queries of each kind (``search_queries.py``),
   alternating the two servers (and which goes first), and prints median and
-  95th percentile in ms per kind (both archives read through once first, as
-  a server up a while has them cached; ``--cold``: as copied), time-outs
+  95th percentile in ms per kind (both archives read through once first,
+  interleaved, as a server up a while has them cached, ``--cold``: as copied;
+  then both asked ``--warmup`` other queries of each kind, untimed), time-outs
   (HTTP 400 from the SQL time limit, or over 3 s) and the matches of a few
   kinds as each counts them.
 
@@ -48,7 +49,7 @@ from typing import Any
 
 import httpx
 import sqlite_utils
-from search_queries import KINDS, load_queries
+from search_queries import KINDS, load_queries, load_warmup
 
 ROOT = Path(__file__).resolve().parent.parent
 TIME_LIMIT_MS = 3000
@@ -144,13 +145,58 @@ def _forget(path: Path) -> None:
         os.close(fd)
 
 
-def _read_through(path: Path) -> float:
-    """Read a file once (into the OS cache, as a server up a while has its archive); seconds."""
+def _read_through(paths: list[Path]) -> float:
+    """Read files once (into the OS cache, as a server up a while has its archive); seconds.
+
+    Interleaved, each in steps proportional to its size: when they do not all
+    fit in the cache (at 1M releases ours is 19 GB and plain's 5 GB, on 23 GB),
+    the pages evicted first are spread over both, whatever the order they are
+    named in (read one after the other, the first lost its first gigabytes).
+    """
     started = time.perf_counter()
-    with path.open("rb", buffering=0) as f:
-        while f.read(16 << 20):
-            pass
+    sizes = [p.stat().st_size for p in paths]
+    steps = max(1, -(-max(sizes) // (16 << 20)))
+    chunks = [max(4096, -(-size // steps // 4096) * 4096) for size in sizes]
+    files = [p.open("rb", buffering=0) for p in paths]
+    try:
+        left = list(files)
+        while left:
+            left = [f for f, n in zip(files, chunks, strict=True) if f in left and f.read(n)]
+    finally:
+        for f in files:
+            f.close()
     return time.perf_counter() - started
+
+
+def warm_up(
+    servers: dict[str, tuple[Server, dict[str, str], str]],
+    queries: dict[str, list[dict[str, Any]]],
+) -> float:
+    """Ask every server the warm-up queries (none timed), alternating; seconds."""
+    started = time.perf_counter()
+    names = list(servers)
+    for kind in KINDS:
+        for i, query in enumerate(queries[kind]):
+            for name in names if i % 2 == 0 else names[::-1]:
+                server, table, db = servers[name]
+                server.get(_url(table, kind, db, query, server))
+    return time.perf_counter() - started
+
+
+def _resident(paths: list[Path]) -> str:
+    """How much of each file the OS cache holds (``fincore``, when the system has it)."""
+    if not shutil.which("fincore"):
+        return "fincore: not installed"
+    out = subprocess.run(
+        ["fincore", "--bytes", "--noheadings", "--output", "RES,SIZE", *map(str, paths)],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    parts = [
+        f"{p.name} {int(res) / 1e9:.1f} of {int(size) / 1e9:.1f} GB"
+        for p, res, size in zip(paths, out[::2], out[1::2], strict=False)
+    ]
+    return "cached: " + ", ".join(parts)
 
 
 def _free_port() -> int:
@@ -335,6 +381,13 @@ def main() -> None:
         help="time the servers on archives as copied (default: both read once before timing, "
         "as by a server up a while; at 1M the copy is 15 GB and only part of it stays cached)",
     )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=10,
+        help="queries per kind asked of both servers before timing, none of them timed "
+        "(as a server up a while has answered others; 0: none)",
+    )
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
     if args.old_urls:
@@ -377,14 +430,19 @@ def main() -> None:
         plain_server.wait_ready()
         servers = {"ours": (ours, OURS, "archive"), "plain": (plain_server, PLAIN, "plain")}
         if not args.cold:
-            for path in (copy, plain):
-                print(f"read {path} through in {_read_through(path):.0f} s", flush=True)
+            print(f"read both through in {_read_through([copy, plain]):.0f} s", flush=True)
         for server, table, db in servers.values():  # warm-up, not counted
             for path in ("/", f"/{db}/releases", f"/{db}/releases/1"):
                 server.get(path)
             server.get(_fill(table["search"], db, {"q": "sommar"}))
+        if args.warmup:
+            warm = load_warmup(args.db, queries, per_kind=args.warmup)
+            print(f"warmed up by {sum(map(len, warm.values()))} other queries each in "
+                  f"{warm_up(servers, warm):.0f} s", flush=True)  # fmt: skip
+        print(_resident([copy, plain]), flush=True)
         print(f"{args.db.name}: ours {args.venv} vs plain datasette, {args.queries} per kind")
         results = run(servers, queries)
+        print(_resident([copy, plain]), flush=True)
     finally:
         for server in started:
             server.stop()

@@ -127,6 +127,31 @@ def make_queries(db: Path, vocab: Vocabulary, *, per_kind: int = 30, seed: int =
     }
 
 
+def load_warmup(
+    db: Path, timed: dict[str, list[dict[str, Any]]], *, per_kind: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Queries asked before timing, none of them timed (as a server up a while has
+    answered others): made like the timed ones with another seed, kept beside
+    the archive (``<db>.warmup.json``). The commonest words are 50, so the common
+    kinds warm up with the 20 that are not timed."""
+    path = Path(f"{db}.warmup.json")
+    if path.exists():
+        queries = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        queries = make_queries(db, load_vocabulary(), per_kind=max(per_kind, 30) * 3, seed=15)
+        path.write_text(json.dumps(queries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    asked = {json.dumps(q, sort_keys=True) for qs in timed.values() for q in qs}
+    words = {q["q"] for qs in timed.values() for q in qs if "q" in q}
+    return {
+        kind: [
+            q
+            for q in queries.get(kind, [])
+            if json.dumps(q, sort_keys=True) not in asked and q.get("q") not in words
+        ][:per_kind]
+        for kind in KINDS
+    }
+
+
 def load_queries(db: Path, *, per_kind: int = 30) -> dict[str, list[dict[str, Any]]]:
     """The archive's query set, made once and kept beside it."""
     path = Path(f"{db}.queries.json")

@@ -32,7 +32,14 @@ from search_archive import build_archive
 from scraper.cli import cli
 from scraper.serve import app as serve_app
 from scraper.serve.app import make_datasette
-from scraper.serve.safety import CONTENT_SECURITY_POLICY, sql_allowed, xml_safe
+from scraper.serve.safety import (
+    CONTENT_SECURITY_POLICY,
+    ResultTooBig,
+    harden_connection,
+    own_queries,
+    sql_allowed,
+    xml_safe,
+)
 from scraper.serve.spreadsheet import CsvNeutraliser, spreadsheet_safe
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,6 +224,21 @@ async def test_big_legitimate_pages_still_answer(ds: Datasette) -> None:
         "/archive.json", params={"sql": _rows(20) + "select randomblob(1000000) from n"}
     )
     assert budget.status_code == 200 and len(budget.json()["rows"]) == 20
+
+
+def test_own_queries_read_outside_the_budget_and_give_it_back() -> None:
+    conn = sqlite3.connect(":memory:")
+    harden_connection(conn)
+    over = _rows(200) + "select i, randomblob(200000) from n"  # 40 MB together
+    with own_queries(conn):
+        rows = conn.execute(over).fetchall()
+    assert len(rows) == 200 and type(rows[0]) is tuple
+    with pytest.raises(ResultTooBig):
+        conn.execute(over).fetchall()
+    with pytest.raises(ZeroDivisionError), own_queries(conn):
+        raise ZeroDivisionError
+    assert type(conn.execute("select 1").fetchone()) is sqlite3.Row
+    conn.close()
 
 
 async def test_a_table_page_over_the_budget_is_a_clear_400(hostile: Path, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from scraper.store.query_language import MAX_QUERY_WORDS, query_terms, query_tru
 from scraper.store.search import VOCAB_TABLE
 
 from .archives import archive_names
+from .safety import own_queries
 from .search_params import PER_PAGE, Directory, PageParams, read_params
 
 __all__ = ["did_you_mean", "routes"]
@@ -183,7 +184,11 @@ async def _search(datasette: Any, request: Any, *, feed: bool = False) -> dict[s
                 context["suggestion"] = did_you_mean(conn, params.q)
         return context
 
-    return await db.execute_fn(work)
+    def unbudgeted(conn: Any) -> dict[str, Any]:
+        with own_queries(conn):
+            return work(conn)
+
+    return await db.execute_fn(unbudgeted)
 
 
 async def search_page(datasette: Any, request: Any) -> Any:
