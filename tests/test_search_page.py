@@ -12,11 +12,12 @@ import feedparser
 import pytest
 import sqlite_utils
 from datasette.app import Datasette
-from search_archive import build_archive
+from search_archive import SOURCES, _release, build_archive
 
 import scraper.store.finder as finder
 from scraper.serve.app import make_datasette
 from scraper.serve.search_params import parse_day
+from scraper.store import Archive
 from scraper.store.finder import SearchQuery, find_releases
 
 TODAY = date(2026, 11, 27)
@@ -281,6 +282,56 @@ async def test_the_page_says_how_it_ranked(ds, monkeypatch) -> None:
     assert (await page_json(ds, "q=kommun"))["ranking"] == "place"
     page = await ds.client.get("/?q=kommun")
     assert "sökorden i rubriken först, sedan nyast först" in page.text
+
+
+def test_several_terms_overflowing_the_window_keep_bm25_only_when_it_is_cheap(
+    db, monkeypatch
+) -> None:
+    # Over the window bm25 ranks only the newest matches, and reads every posting of
+    # the query's words to do so: such a query has a budget of its own.
+    q = "kommun OR skolor"
+    every = find_releases(db, SearchQuery(q=q))
+    assert every.ranking == "bm25" and every.exact and every.count > 2
+    monkeypatch.setattr(finder, "WINDOWED_BM25_POSTINGS", 0)
+    assert find_releases(db, SearchQuery(q=q)).ranking == "bm25"  # every match in the window
+    monkeypatch.setattr(finder, "WINDOW", 2)
+    windowed = find_releases(db, SearchQuery(q=q))
+    assert (windowed.ranking, windowed.count, windowed.exact) == ("place", 2, False)
+    assert len(windowed.hits) == 2
+    monkeypatch.setattr(finder, "WINDOWED_BM25_POSTINGS", 10**9)
+    assert find_releases(db, SearchQuery(q=q)).ranking == "bm25"
+
+
+def test_one_word_over_the_window_keeps_bm25_when_it_is_found_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its matches as written come first, ranked by bm25 over their own postings. A
+    # word found only by its stem ("skolorna": none as written) would have only the
+    # window's newest ranked by bm25: by place instead.
+    archive = Archive(tmp_path / "archive.db")
+    archive.sync_sources(SOURCES[:1])
+    for i, word in enumerate(["skolor"] * 3 + ["skolan"] * 3):
+        release = _release(
+            str(i), f"https://www.vastervik.se/press/{i}", f"Nyhet {i}", f"2024-03-0{i + 1}",
+            f"Kommunen har {word} i hela Västervik.",
+        )  # fmt: skip
+        archive.save_release(
+            release,
+            source="vastervik",
+            page_id=None,
+            extractor_version="t",
+            now="2024-04-01T08:00:00Z",
+        )
+    db = archive.db
+    monkeypatch.setattr(finder, "WINDOW", 2)
+    monkeypatch.setattr(finder, "WINDOWED_BM25_POSTINGS", 0)
+    written = find_releases(db, SearchQuery(q="skolor"))
+    assert (written.ranking, written.count, written.exact) == ("bm25", 2, False)
+    stem_only = find_releases(db, SearchQuery(q="skolorna"))
+    assert (stem_only.ranking, stem_only.count, stem_only.exact) == ("place", 2, False)
+    monkeypatch.setattr(finder, "WINDOWED_BM25_POSTINGS", 10**9)
+    assert find_releases(db, SearchQuery(q="skolorna")).ranking == "bm25"
+    archive.close()
 
 
 async def test_the_table_search_keeps_the_newest_matches_and_says_so(

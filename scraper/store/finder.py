@@ -23,7 +23,8 @@ is bounded:
   page's rows only.
 - **Too common for bm25** (its words have more than ``BM25_POSTINGS``
   postings: bm25 reads them all for its document frequencies; a prefix
-  longer than the prefix index counts ``MERGE_COST`` times): ranked by
+  longer than the prefix index counts ``MERGE_COST`` times; a query with
+  more matches than the window, but for one word: ``WINDOWED_BM25_POSTINGS``): ranked by
   place, the query's words in the title first (title tags, an index walk;
   for several words, among the candidates), then the word as written, then
   the rest, newest first in each (``_by_place``).
@@ -71,6 +72,7 @@ __all__ = [
     "FACET_WINDOW",
     "PHRASE_WINDOW",
     "WINDOW",
+    "WINDOWED_BM25_POSTINGS",
     "Facet",
     "SearchHit",
     "SearchQuery",
@@ -85,8 +87,9 @@ FACET_WINDOW = 1000
 #: Candidates of a query with a phrase that is ranked by place or newest first
 #: and not one posting list (``words.pair_tag``): each costs a check of its
 #: words' positions (~50 µs at 1,000,000 releases, 2,000 of them ~100 ms; a
-#: word's ~0.5 µs).
-PHRASE_WINDOW = 500
+#: word's ~0.5 µs). bench/search.py's 30 phrases at 1,000,000 releases: the
+#: slowest took 51-58 ms with 500, 32-36 ms with 200 (2 of them fill it).
+PHRASE_WINDOW = 200
 #: Postings bm25 may read. FTS5's bm25 needs each phrase's document frequency
 #: and finds it by reading every posting of the phrase, whatever the rows
 #: ranked (~30 ns each: "kommun" at 1,000,000 releases is 700,000 postings,
@@ -98,6 +101,19 @@ PHRASE_WINDOW = 500
 #: gives (rare / medium / two words): 60,000: 0.88 / 0.95 / 0.27; 200,000:
 #: 0.91 / 0.95 / 0.65; 500,000: 0.97 / 0.95 / 0.71.
 BM25_POSTINGS = 200_000
+#: Postings bm25 may read for a query with more matches than the ``WINDOW``, but
+#: for one word found as written (bm25 ranks those matches first, reading their
+#: postings only): it would rank only the newest matches and read every
+#: posting of the query's words (or prefix, or phrase) to do so: for two medium
+#: words OR'ed at 1,000,000 releases, 10-55 ms, the slowest searches left. Over
+#: this budget such a query is ranked by place. Share of the first 20 the full
+#: ranking also gives, bench/search.py's queries, without -> with this budget: at
+#: 1,000,000 releases OR 0.05 -> 0.02 (25 of 30 ranked by bm25 -> 3), prefix
+#: 0.007 -> 0.007 (15 -> 4), without å/ä/ö 0.25 -> 0.24; at 250,000 OR 0.15 ->
+#: 0.15, prefix 0.07 -> 0.06, two words 0.85 -> 0.69 (with 100,000 postings:
+#: 0.75, but 11 of 30 OR queries at 1,000,000 kept bm25); bench/search_layout.py's
+#: rare and medium words: unchanged (250,000: 0.91, 0.95; 1,000,000: 1.00, 0.99).
+WINDOWED_BM25_POSTINGS = 50_000
 
 
 @dataclass(frozen=True)
@@ -422,6 +438,18 @@ def _multiword(match: str) -> list[list[str]]:
     return found
 
 
+def _fills(index: _Index, needed: int) -> bool:
+    """Whether ``index`` has at least ``needed`` matches (a walk of that many at most)."""
+    return len(index.newest(needed)) >= needed
+
+
+def _one_word(q: str) -> bool:
+    """Whether ``q`` is one word (no prefix, no phrase): ranked first by its matches as
+    written, bm25 reading their postings only (``_ranked``)."""
+    terms = query_terms(q) if written_match(q) else []
+    return len(terms) == 1 and len(terms[0].tokens) == 1 and not terms[0].prefix
+
+
 def _file_of(db: sqlite_utils.Database) -> str:
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
 
@@ -510,12 +538,27 @@ def find_releases(
     by_bm25 = relevance and bm25_affordable(db, match)
     scored = None
     window = PHRASE_WINDOW if not by_bm25 and _checks_positions(walk.match) else WINDOW
+    start = (query.page - 1) * query.per_page
+    needed = start + query.per_page + 1
+    written = (
+        _Index(db, _filtered(as_written, query), low, high, written=True) if as_written else None
+    )
+    candidates = walk.newest(window + 1)
+    if (
+        by_bm25
+        and len(candidates) > window
+        and not bm25_affordable(db, match, WINDOWED_BM25_POSTINGS)
+        and not (written is not None and _one_word(query.q) and _fills(written, 1))
+    ):
+        # bm25 would rank only the window's matches, reading every posting of the
+        # words to do so. A word found as written keeps it: its matches as written
+        # come first, ranked by bm25 over their own postings (``_ranked``); one found
+        # only by its stem (typed without å/ä/ö, or only inflected forms) does not.
+        by_bm25 = False
     if by_bm25 and not as_written:
-        # Ranked by bm25 whatever the count: scored in the walk that finds them.
+        # Ranked by bm25 whatever the count: scored in a walk of their own.
         scored = full.scored(window + 1)
         candidates = [row[0] for row in scored]
-    else:
-        candidates = walk.newest(window + 1)
     truncated = len(candidates) > window
     candidates = candidates[:window]
     scored = scored[:window] if scored is not None else None
@@ -532,13 +575,6 @@ def find_releases(
         page_keys = page_keys[: query.per_page]
         next_after = page_keys[-1] if has_next else None
     else:
-        start = (query.page - 1) * query.per_page
-        needed = start + query.per_page + 1
-        written = (
-            _Index(db, _filtered(as_written, query), low, high, written=True)
-            if as_written
-            else None
-        )
         if by_bm25:
             ranked = _ranked(full, written, truncated=truncated, needed=needed, scored=scored)
         else:
