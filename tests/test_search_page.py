@@ -14,6 +14,7 @@ import sqlite_utils
 from datasette.app import Datasette
 from search_archive import SOURCES, _release, build_archive
 
+import scraper.store.bm25_cost as bm25_cost
 import scraper.store.finder as finder
 from scraper.serve.app import make_datasette
 from scraper.serve.search_params import parse_day
@@ -248,7 +249,7 @@ def test_a_query_too_common_for_bm25_is_ranked_by_place(db, archive, monkeypatch
     # budget the order is: the word in the title (any inflection) first, then
     # as written, then the rest, newest first within each.
     assert find_releases(db, SearchQuery(q="kommun", per_page=50)).ranking == "bm25"
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 0)
     result = find_releases(db, SearchQuery(q="kommun", per_page=50))
     assert result.ranking == "place"
     order = keys(archive, [h.id for h in result.hits])
@@ -256,7 +257,7 @@ def test_a_query_too_common_for_bm25_is_ranked_by_place(db, archive, monkeypatch
     assert order[:2] == ["skolor", "seed"]
     rest = [h.published for h in result.hits[2:]]
     assert rest == sorted(rest, reverse=True)
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 10**9)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 10**9)
     ranked = find_releases(db, SearchQuery(q="kommun", per_page=50))
     assert {h.id for h in ranked.hits} == {h.id for h in result.hits}
 
@@ -265,20 +266,20 @@ def test_bm25_budget_counts_each_phrase_only_as_far_as_the_budget(db) -> None:
     match = finder.build_match_query("kommun skolor")
     count = "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?"
     postings = sum(
-        db.execute(count, [p]).fetchone()[0] * n for p, n in finder._phrases(match).items()
+        db.execute(count, [p]).fetchone()[0] * n for p, n in bm25_cost._phrases(match).items()
     )
     assert postings > 2
-    assert finder.bm25_affordable(db, match, budget=postings)
-    assert not finder.bm25_affordable(db, match, budget=postings - 1)
+    assert bm25_cost.bm25_affordable(db, match, budget=postings)
+    assert not bm25_cost.bm25_affordable(db, match, budget=postings - 1)
     # Filters are phrases too: a kind tag matches most of the archive.
     filtered = finder._filtered(match, SearchQuery(q="kommun skolor", kind="Pressmeddelande"))
-    assert "xkpressmeddelande" in finder._phrases(filtered)
+    assert "xkpressmeddelande" in bm25_cost._phrases(filtered)
 
 
 async def test_the_page_says_how_it_ranked(ds, monkeypatch) -> None:
     assert (await page_json(ds, "q=kommun"))["ranking"] == "bm25"
     assert (await page_json(ds, "q=kommun&ordning=nyast"))["ranking"] == "newest"
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 0)
     assert (await page_json(ds, "q=kommun"))["ranking"] == "place"
     page = await ds.client.get("/?q=kommun")
     assert "sökorden i rubriken först, sedan nyast först" in page.text
@@ -363,7 +364,7 @@ async def test_the_canned_search_ranks_a_common_query_by_place_too(archive, monk
 
     by_bm25 = await canned(make_datasette(archive[0]))
     assert by_bm25[0] == "seed"  # "Västerviks kommun" as written, in the title
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 0)
     by_place = await canned(make_datasette(archive[0]))
     assert by_place[:2] == ["skolor", "seed"]  # the word in the title, newest first
     dates = {k: v for k, v in zip(*await _dates(archive), strict=True)}
@@ -386,18 +387,19 @@ def test_the_bm25_check_remembers_what_it_counted(archive, monkeypatch) -> None:
     asked: list[str] = []
     conn.set_trace_callback(lambda sql: asked.append(sql) if "MATCH" in sql else None)
     db = sqlite_utils.Database(conn)
-    monkeypatch.setattr(finder, "_postings", {})
+    monkeypatch.setattr(bm25_cost, "_postings", {})
     match = finder.build_match_query("kommun skolor")
     budget = 3
-    assert not finder.bm25_affordable(db, match, budget=budget)
+    assert not bm25_cost.bm25_affordable(db, match, budget=budget)
     first = len(asked)
     assert first >= 1
     # Again, and with a word it knows to be over the budget: decided from memory.
-    assert not finder.bm25_affordable(db, match, budget=budget)
-    assert not finder.bm25_affordable(db, finder.build_match_query("skolor kommun"), budget=budget)
+    assert not bm25_cost.bm25_affordable(db, match, budget=budget)
+    swapped = finder.build_match_query("skolor kommun")
+    assert not bm25_cost.bm25_affordable(db, swapped, budget=budget)
     assert len(asked) == first
-    monkeypatch.setattr(finder, "POSTINGS_SECONDS", 0.0)  # forgotten: counted again
-    assert not finder.bm25_affordable(db, match, budget=budget)
+    monkeypatch.setattr(bm25_cost, "POSTINGS_SECONDS", 0.0)  # forgotten: counted again
+    assert not bm25_cost.bm25_affordable(db, match, budget=budget)
     assert len(asked) > first
     conn.close()
 
@@ -434,7 +436,7 @@ def test_a_common_phrase_ranked_by_place_puts_it_in_the_title_first(tmp_path, mo
                 now="2026-11-01T08:00:00Z",
             )
     db = sqlite_utils.Database(path)
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 0)
     result = find_releases(db, SearchQuery(q='"nya skolan"'))
     assert result.ranking == "place"
     assert [h.title for h in result.hits] == ["Nya skolan i Gamleby invigs", "Byggstart vid hamnen"]
@@ -448,15 +450,15 @@ def test_a_common_word_is_counted_from_its_newest_postings(db, monkeypatch) -> N
         "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?", ['"kommun"']
     ).fetchone()[0]
     assert exact >= 4
-    assert finder._estimate(db, '"kommun"') == exact  # within the sample: exact
+    assert bm25_cost._estimate(db, '"kommun"') == exact  # within the sample: exact
     releases = db.execute("SELECT count(*) FROM releases").fetchone()[0]
-    monkeypatch.setattr(finder, "_edges", {})
-    monkeypatch.setattr(finder, "POSTINGS_SAMPLE", 2)  # a dense word: the releases since
-    estimated = finder._estimate(db, '"kommun"')
+    monkeypatch.setattr(bm25_cost, "_edges", {})
+    monkeypatch.setattr(bm25_cost, "POSTINGS_SAMPLE", 2)  # a dense word: the releases since
+    estimated = bm25_cost._estimate(db, '"kommun"')
     assert exact / 3 <= estimated <= exact * 3
-    monkeypatch.setattr(finder, "_edges", {})
-    monkeypatch.setattr(finder, "SPAN_LIMIT", 2)  # a sparse one: its share of the newest
-    sparse = finder._estimate(db, '"kommun"')
+    monkeypatch.setattr(bm25_cost, "_edges", {})
+    monkeypatch.setattr(bm25_cost, "SPAN_LIMIT", 2)  # a sparse one: its share of the newest
+    sparse = bm25_cost._estimate(db, '"kommun"')
     assert 3 <= sparse <= releases
 
 
@@ -465,7 +467,7 @@ async def test_a_phrase_ranked_by_place_looks_at_fewer_newest_matches(ds, db, mo
     # (~50 µs at a million releases, a word's ~0.5 µs): ranked by place or
     # newest first, a phrase counts, ranks and facets its PHRASE_WINDOW newest.
     monkeypatch.setattr(finder, "PHRASE_WINDOW", 1)
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 0)
     result = find_releases(db, SearchQuery(q='"i ekby"'))
     assert result.ranking == "place"
     assert (result.count, result.exact, result.window, result.facet_window) == (1, False, 1, 1)
@@ -481,7 +483,7 @@ async def test_a_phrase_ranked_by_place_looks_at_fewer_newest_matches(ds, db, mo
     assert find_releases(db, SearchQuery(q="kommun OR skolor")).window == finder.WINDOW
     common = find_releases(db, SearchQuery(q='"kommunstyrelsens ordförande"'))
     assert (common.ranking, common.window, common.count) == ("place", finder.WINDOW, 2)
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 10**9)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 10**9)
     assert find_releases(db, SearchQuery(q='"i ekby"')).count == 2
 
 
@@ -489,25 +491,25 @@ def test_a_long_prefix_is_weighed_by_its_indexed_prefix(db, monkeypatch) -> None
     # A prefix longer than the prefix index is a merge of the postings of every
     # word that starts with it, at every walk: the bm25 check counts its first
     # LONGEST_PREFIX letters (a walk of the prefix index), MERGE_COST times.
-    assert finder.LONGEST_PREFIX == 4
-    assert finder._phrases('stems : "skolor" *') == {'"skol" *': finder.MERGE_COST}
-    assert finder._phrases('stems : "sko" *') == {'"sko" *': 1}
-    assert finder._phrases('{title lead body} : "nya sko" *') == {'"nya sko" *': 1}
+    assert bm25_cost.LONGEST_PREFIX == 4
+    assert bm25_cost._phrases('stems : "skolor" *') == {'"skol" *': bm25_cost.MERGE_COST}
+    assert bm25_cost._phrases('stems : "sko" *') == {'"sko" *': 1}
+    assert bm25_cost._phrases('{title lead body} : "nya sko" *') == {'"nya sko" *': 1}
     walked = db.execute(
         "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?", ['"gaml" *']
     ).fetchone()[0]
     assert walked >= 1
     match = finder.build_match_query("gamleby*")
     assert match == 'stems : "gamleby" *'
-    monkeypatch.setattr(finder, "_postings", {})
-    assert finder.bm25_affordable(db, match, budget=walked * finder.MERGE_COST)
-    assert not finder.bm25_affordable(db, match, budget=walked * finder.MERGE_COST - 1)
+    monkeypatch.setattr(bm25_cost, "_postings", {})
+    assert bm25_cost.bm25_affordable(db, match, budget=walked * bm25_cost.MERGE_COST)
+    assert not bm25_cost.bm25_affordable(db, match, budget=walked * bm25_cost.MERGE_COST - 1)
 
 
 def test_several_words_put_those_in_the_title_first_among_the_newest(db, archive, monkeypatch):
     # Ranked by place, a query of several words looks for them in titles among
     # its candidates (the WINDOW newest matches), not over the whole archive.
-    monkeypatch.setattr(finder, "BM25_POSTINGS", 0)
+    monkeypatch.setattr(bm25_cost, "BM25_POSTINGS", 0)
     every = find_releases(db, SearchQuery(q="kommun OR skolor", per_page=50))
     assert every.ranking == "place" and every.exact
     titled = [h for h in every.hits if re.search(r"(?i)kommun|skol", h.title)]
@@ -523,16 +525,17 @@ def test_several_words_put_those_in_the_title_first_among_the_newest(db, archive
 def test_a_phrase_costs_bm25_a_position_check_per_release_with_its_words(db, monkeypatch) -> None:
     # bm25 finds a phrase's document frequency by checking word positions in
     # every release that has all its words (~5 µs each, a posting walked ~50 ns).
-    monkeypatch.setattr(finder, "_postings", {})
+    monkeypatch.setattr(bm25_cost, "_postings", {})
     count = "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?"
     match = finder.build_match_query('"kommunstyrelsens ordförande"')
-    words = sum(db.execute(count, [p]).fetchone()[0] * n for p, n in finder._phrases(match).items())
+    phrases = bm25_cost._phrases(match).items()
+    words = sum(db.execute(count, [p]).fetchone()[0] * n for p, n in phrases)
     rarest = [
         min(db.execute(count, [w]).fetchone()[0] for w in phrase)
-        for phrase in finder._multiword(match)
+        for phrase in bm25_cost._multiword(match)
     ]
     assert len(rarest) == 2 and min(rarest) >= 1  # as written and as stems
-    cost = words + finder.POSITION_COST * sum(rarest)
-    assert finder.bm25_affordable(db, match, budget=cost)
-    assert not finder.bm25_affordable(db, match, budget=cost - 1)
-    assert not finder.bm25_affordable(db, match, budget=words)  # the words alone would pass
+    cost = words + bm25_cost.POSITION_COST * sum(rarest)
+    assert bm25_cost.bm25_affordable(db, match, budget=cost)
+    assert not bm25_cost.bm25_affordable(db, match, budget=cost - 1)
+    assert not bm25_cost.bm25_affordable(db, match, budget=words)  # the words alone would pass

@@ -45,8 +45,8 @@ from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
 from scraper.diff import diff_excerpt, diff_segments
+from scraper.store.bm25_cost import bm25_affordable
 from scraper.store.excerpts import make_excerpt
-from scraper.store.finder import bm25_affordable
 from scraper.store.query_language import MATCH_NOTHING, title_match, walk_match
 from scraper.store.search import build_match_query, day_key, source_tag
 

@@ -16,6 +16,7 @@ search.py      the Swedish full-text index: layout, triggers, migration, upkeep
 words.py       Swedish tokens, stems and folding for the index (pure)
 query_language.py  the search box's language to FTS5 MATCH, without recursion (pure)
 finder.py      bounded search: candidates, ranking, keyset paging, counts, facets
+bm25_cost.py   what bm25 would read for a MATCH, estimated without reading it
 excerpts.py    excerpts with the matching words marked, for the rows shown (pure)
 
 Takes and gives records (``Release``, ``Page``, ``SiteTemplate``, ``RobotsTxt``,
