@@ -25,13 +25,15 @@ __all__ = ["BM25_POSTINGS", "MERGE_COST", "POSITION_COST", "bm25_affordable", "c
 
 #: Postings bm25 may read. FTS5's bm25 needs each phrase's document frequency
 #: and finds it by reading every posting of the phrase, whatever the rows
-#: ranked (~30 ns each: "kommun" at 1,000,000 releases is 700,000 postings,
-#: ~25 ms, twice: as written and as stem). A query whose words have more
-#: postings than this together is ranked by place instead (``_by_place``).
-#: The check estimates each word's postings from its newest ones (``_estimate``:
-#: 0.4 ms median a word at 1,000,000 releases, where counting them was 20-35 ms). Measured at
-#: 250,000 releases, share of the first 20 results the full bm25 ranking also
-#: gives (rare / medium / two words): 60,000: 0.88 / 0.95 / 0.27; 200,000:
+#: ranked: ~100 ns a posting for our phrases, which all name columns (70
+#: without; measured at 1,000,000 releases, "stöd" and "stod": 81,000 and
+#: 127,000 postings, 8 and 12 ms), so this budget is ~20 ms. A query whose
+#: words have more postings than this together is ranked by place instead
+#: (``finder._by_place``). The check estimates each word's postings from its
+#: newest ones (``_estimate``: 0.4 ms median a word at 1,000,000 releases,
+#: where counting them was 20-35 ms). Measured at 250,000 releases, share of
+#: the first 20 results the full bm25 ranking also gives (rare / medium / two
+#: words): 60,000: 0.88 / 0.95 / 0.27; 100,000: 0.88 / 0.95 / 0.43; 200,000:
 #: 0.91 / 0.95 / 0.65; 500,000: 0.97 / 0.95 / 0.71.
 BM25_POSTINGS = 200_000
 
