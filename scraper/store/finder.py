@@ -23,13 +23,12 @@ is bounded:
   page's rows only.
 - **Too common for bm25** (``bm25_cost.bm25_affordable``: its words have
   more than ``BM25_POSTINGS`` postings: bm25 reads them all for its
-  document frequencies; a prefix
-  longer than the prefix index counts ``MERGE_COST`` times; a query with
-  more matches than the window, but for one word found as written:
-  ``WINDOWED_BM25_POSTINGS``): ranked by place, the query's words in the
-  title first (title tags, an index walk; for several words, among the
-  candidates), then the word as written, then the rest, newest first in each
-  (``_by_place``).
+  document frequencies; a prefix longer than the prefix index counts
+  ``MERGE_COST`` times; a query with more matches than the window, but for
+  one word found as written: ``WINDOWED_BM25_POSTINGS``): ranked by place,
+  the query's words in the title first (title tags, an index walk; for
+  several words, among the candidates), then the word as written, then the
+  rest, newest first in each (``_by_place``).
 - **Newest first**: keyset paging on the rowid (``after``): page 100 costs
   what page 1 does.
 - **Count**: exact up to ``WINDOW``, else "more than"; the exact count is
