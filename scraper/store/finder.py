@@ -242,15 +242,11 @@ def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
     return [c[0] for c in sorted(scored, key=lambda c: (c[1], c[2], -c[0]))]
 
 
-def _fills(index: _Index, needed: int) -> bool:
-    """Whether ``index`` has at least ``needed`` matches (a walk of that many at most)."""
-    return len(index.newest(needed)) >= needed
-
-
 def _one_word(q: str) -> bool:
-    """Whether ``q`` is one word (no prefix, no phrase): ranked first by its matches as
-    written, bm25 reading their postings only (``_ranked``)."""
-    terms = query_terms(q) if written_match(q) else []
+    """Whether a query of one term (it has a ``written_match``) is a word, not a prefix or
+    phrase: ranked first by its matches as written, bm25 reading their postings only
+    (``_ranked``)."""
+    terms = query_terms(q)
     return len(terms) == 1 and len(terms[0].tokens) == 1 and not terms[0].prefix
 
 
@@ -338,8 +334,6 @@ def find_releases(
     by_bm25 = relevance and bm25_affordable(db, match)
     scored = None
     window = PHRASE_WINDOW if not by_bm25 and checks_positions(walk.match) else WINDOW
-    start = (query.page - 1) * query.per_page
-    needed = start + query.per_page + 1
     written = (
         _Index(db, _filtered(as_written, query), low, high, written=True) if as_written else None
     )
@@ -348,7 +342,7 @@ def find_releases(
         by_bm25
         and len(candidates) > window
         and not bm25_affordable(db, match, WINDOWED_BM25_POSTINGS)
-        and not (written is not None and _one_word(query.q) and _fills(written, 1))
+        and not (written is not None and _one_word(query.q) and written.newest(1))
     ):
         # bm25 would rank only the window's matches, reading every posting of the
         # words to do so. A word found as written keeps it: its matches as written
@@ -375,6 +369,8 @@ def find_releases(
         page_keys = page_keys[: query.per_page]
         next_after = page_keys[-1] if has_next else None
     else:
+        start = (query.page - 1) * query.per_page
+        needed = start + query.per_page + 1
         if by_bm25:
             ranked = _ranked(full, written, truncated=truncated, needed=needed, scored=scored)
         else:
