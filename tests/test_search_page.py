@@ -539,3 +539,37 @@ def test_a_phrase_costs_bm25_a_position_check_per_release_with_its_words(db, mon
     assert bm25_cost.bm25_affordable(db, match, budget=cost)
     assert not bm25_cost.bm25_affordable(db, match, budget=cost - 1)
     assert not bm25_cost.bm25_affordable(db, match, budget=words)  # the words alone would pass
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(q="kommun skola", per_page=50),
+        SearchQuery(q='"nya skolan"', per_page=50),
+        SearchQuery(q="kommun OR skola", order="newest", per_page=3),
+        SearchQuery(q="kommun", first_day="2019-01-01", last_day="2025-12-31", per_page=50),
+        SearchQuery(q="skol*", sources=("ekby",), per_page=50),
+    ],
+)
+def test_a_walk_oldest_first_finds_what_newest_first_finds(db, monkeypatch, query) -> None:
+    # Oldest first while it finds fewer than it may keep (FTS5 seeks backwards slowly).
+    monkeypatch.setattr(finder, "ASCENDING_FIRST", 10**9)  # never
+    newest = find_releases(db, query)
+    monkeypatch.setattr(finder, "ASCENDING_FIRST", 1)  # every walk
+    oldest = find_releases(db, query)
+    assert newest.hits
+    assert [h.id for h in oldest.hits] == [h.id for h in newest.hits]
+    assert (oldest.count, oldest.exact, oldest.next_after) == (
+        newest.count,
+        newest.exact,
+        newest.next_after,
+    )
+
+
+def test_a_walk_that_finds_as_many_as_it_keeps_takes_the_newest(db, monkeypatch) -> None:
+    walk = finder._Index(db, '"kommun" OR "skola"', 0, 2**62)
+    everything = walk.newest(1000)
+    assert len(everything) > 3
+    monkeypatch.setattr(finder, "ASCENDING_FIRST", 1)
+    assert walk.newest(3) == everything[:3]
+    assert walk.newest(len(everything) + 1) == everything

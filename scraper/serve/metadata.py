@@ -279,6 +279,31 @@ TABLES: dict[str, dict[str, Any]] = {
             "tags": "Kommunens och typens sökord (xs…, xk…) och rubrikens ordstammar (tt…)",
         },
     },
+    "search_terms": {
+        "description": (
+            "Sökindexets ord på minst fem tecken, per kolumngrupp: en sökning på ett "
+            "långt prefix (kommun*) blir orden som börjar så. Bara för sökningen."
+        ),
+        "hidden": True,
+        "columns": {
+            "grp": "Var ordet står: text (rubrik, ingress, brödtext), stems eller tags "
+            "(rubrikens ordstammar)",
+            "term": "Ordet som sökindexet har det",
+        },
+    },
+    "search_terms_queue": {
+        "description": (
+            "Pressmeddelanden som indexerats men vars ord inte lagts till search_terms "
+            "ännu (tom utom mitt i en skrivning)."
+        ),
+        "hidden": True,
+        "columns": {"release_id": "Pressmeddelandet (releases.id)"},
+    },
+    "search_terms_source": {
+        "description": "Sökindexets definition som search_terms lästes ur.",
+        "hidden": True,
+        "columns": {"sql": "Sökindexets CREATE-sats"},
+    },
     "release_counts": {
         "description": (
             "Antal pressmeddelanden per källa, år, typ och borttagna, hållna aktuella av "

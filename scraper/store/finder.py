@@ -10,8 +10,10 @@ is bounded:
   (``ORDER BY rowid DESC LIMIT``): a word matching 300,000 releases costs
   what one matching 5,001 does. Matches are found and counted by their stems
   alone (``query_language.walk_match``: the same releases, one walk instead
-  of two; a phrase of common words by its pairs, ``words.pair_tag``); a
-  query with a phrase left that is not ranked by bm25 looks at its
+  of two; a phrase of common words by its pairs, ``words.pair_tag``; a
+  prefix longer than the prefix index by the words that start with it,
+  ``index_terms``: FTS5 would merge all their postings first); a query
+  with a phrase left that is not ranked by bm25 looks at its
   ``PHRASE_WINDOW`` newest (each costs a check of word positions).
 - **Relevance** (the default order): releases where some word occurs as
   written first, then those matched through a stem only; bm25 within each
@@ -48,6 +50,7 @@ import sqlite_utils
 
 from .bm25_cost import bm25_affordable, checks_positions
 from .excerpts import make_excerpt
+from .index_terms import prefix_terms
 from .query_language import (
     MATCH_NOTHING,
     build_match_query,
@@ -101,6 +104,15 @@ PHRASE_WINDOW = 200
 #: 0.75, but 11 of 30 OR queries at 1,000,000 kept bm25); bench/search_layout.py's
 #: rare and medium words: unchanged (250,000: 0.91, 0.95; 1,000,000: 1.00, 0.99).
 WINDOWED_BM25_POSTINGS = 50_000
+#: A walk of at least this many matches of several words, or within dates, is
+#: first tried oldest first: when it finds fewer than it may keep, those are all
+#: the matches. FTS5 walks an AND, a phrase or a date range backwards slowly:
+#: at 1,000,000 releases "behövs" in one municipality and year 13.4 ms newest
+#: first, 0.1 ms oldest first; "människors från" 29 and 8 ms; bench/search.py's
+#: 30 two-word queries 5.7 ms at the median newest first, 4.3 oldest first (one
+#: word alone: 2.0 and 1.7). A walk that finds as many then goes newest first
+#: (~2 ms lost at 2,000 matches).
+ASCENDING_FIRST = 200
 
 
 @dataclass(frozen=True)
@@ -208,13 +220,23 @@ class _Index:
         self.written = written
 
     def newest(self, limit: int, *, before: int | None = None) -> list[int]:
-        """Keys of the newest ``limit`` matches (older than ``before``): an index walk."""
-        rows = self.db.execute(
+        """Keys of the newest ``limit`` matches (older than ``before``): an index walk.
+
+        A walk of ``ASCENDING_FIRST`` or more of a MATCH of several words (or
+        within dates) goes oldest first while it finds fewer than ``limit``:
+        FTS5 seeks backwards slowly (``ASCENDING_FIRST``).
+        """
+        high = min(self.high, (before or 2**62) - 1)
+        sql = (
             f"SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH ? "
-            f"AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT {limit}",
-            [self.match, self.low, min(self.high, (before or 2**62) - 1)],
+            "AND rowid BETWEEN ? AND ? ORDER BY rowid {order} LIMIT " + str(limit)
         )
-        return [row[0] for row in rows]
+        args = [self.match, self.low, high]
+        if limit >= ASCENDING_FIRST and (self.low > 0 or high < 2**62 - 1 or _several(self.match)):
+            keys = [row[0] for row in self.db.execute(sql.format(order="ASC"), args)]
+            if len(keys) < limit:  # every match: the same keys
+                return keys[::-1]
+        return [row[0] for row in self.db.execute(sql.format(order="DESC"), args)]
 
     def scored(self, limit: int) -> list[tuple[int, bool, float]]:
         """(key, no word as written, bm25) of the newest ``limit`` matches (computed for those)."""
@@ -236,6 +258,11 @@ class _Index:
             "AND rowid BETWEEN ? AND ?",
             [self.match, self.low, self.high],
         ).fetchone()[0]
+
+
+def _several(match: str) -> bool:
+    """Whether a MATCH has more than one word, tag or phrase (or a phrase of several words)."""
+    return any(op in match for op in (" AND ", " OR ", " NOT ")) or checks_positions(match)
 
 
 def _order(scored: list[tuple[int, bool, float]]) -> list[int]:
@@ -314,8 +341,13 @@ def find_releases(
         return SearchResult(hits=(), count=0, exact=True, ranked_all=True)
     low, high = _key_range(query)
     full = _Index(db, match, low, high)
-    # The same releases by stems alone: what finds and counts them (bm25 ranks by ``full``).
-    walk = _Index(db, _filtered(walk_match(query.q), query), low, high)
+
+    def expand(group: str, prefix: str) -> list[str] | None:
+        return prefix_terms(db, group, prefix)
+
+    # The same releases by stems alone: what finds and counts them (bm25 ranks by
+    # ``full``); a long prefix as the words that start with it (``index_terms``).
+    walk = _Index(db, _filtered(walk_match(query.q, expand), query), low, high)
     if query.order == "newest" and not query.facets and not query.exact_count:
         # A feed: the page alone, an index walk (no count, no facets).
         keys = walk.newest(query.per_page + 1, before=query.after)
@@ -376,7 +408,7 @@ def find_releases(
         else:
             terms = query_terms(query.q)
             tiers: list[Callable[[], list[int]]] = []
-            in_title = title_match(query.q)
+            in_title = title_match(query.q, expand)
             # The title tier of a query of several words looks among the candidates
             # (from the oldest of them on): over the whole archive it walks every
             # release with all the words when few have them in the title.

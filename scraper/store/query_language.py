@@ -19,6 +19,7 @@ of text is a search of its first words, never a parser stack overflow
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .words import pair_tag, stem_word, title_tag, tokenize
@@ -104,7 +105,21 @@ def _quote(tokens: tuple[str, ...] | list[str]) -> str:
     return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
 
 
-def _render_term(term: Term) -> tuple[str, str, str]:
+#: Looks up the index's words of a group ("text", "stems", "tags") that start with a
+#: prefix: a list (an OR of them finds the prefix's releases), or None (not known).
+Expand = Callable[[str, str], list[str] | None]
+
+
+def _expanded(column: str, group: str, prefix: str, expand: Expand | None) -> str:
+    """``column : "prefix" *``, or the same releases as an OR of the words that start with it
+    (``expand``: FTS5 merges a prefix longer than its prefix index in memory, every time)."""
+    words = expand(group, prefix) if expand is not None else None
+    if words:
+        return f"{column} : (" + " OR ".join(_quote([w]) for w in words) + ")"
+    return f"{column} : {_quote([prefix])} *"
+
+
+def _render_term(term: Term, expand: Expand | None = None) -> tuple[str, str, str]:
     """The term as FTS5: (as written or stemmed, as written only, the same matches by stems).
 
     The third form finds the first's releases from the ``stems`` column alone:
@@ -129,12 +144,16 @@ def _render_term(term: Term) -> tuple[str, str, str]:
         return f"({exact} OR {shadow})", exact, walk
     # A prefix is matched on one side only: each side alone costs as much as
     # an ordinary word matching hundreds of thousands of releases.
+    one = len(term.tokens) == 1
     if any(not ch.isascii() for ch in term.tokens[-1]):
         # Typed with å/ä/ö: those letters count, "försk*" is not "forskning".
-        return f"{exact} *", f"{exact} *", f"{exact} *"
+        text = "{" + " ".join(EXACT_COLUMNS) + "}"
+        walk = _expanded(text, "text", term.tokens[0], expand) if one else f"{exact} *"
+        return f"{exact} *", f"{exact} *", walk
     # Typed in ASCII: stems, so "skola*" finds skolor and "forsk*" finds förskola.
     shadow = [stem_word(t) for t in term.tokens]
-    return f"stems : {_quote(shadow)} *", f"{exact} *", f"stems : {_quote(shadow)} *"
+    walk = _expanded("stems", "stems", shadow[0], expand) if one else f"stems : {_quote(shadow)} *"
+    return f"stems : {_quote(shadow)} *", f"{exact} *", walk
 
 
 # An operand on the output stack: rendered text and the operator joining its
@@ -150,7 +169,7 @@ def _reduce(output: list[_Operand], op: str) -> None:
     output.append((f"{left_text} {op} {right_text}", op))
 
 
-def _parse(items: list[Item], form: int = 0) -> str | None:
+def _parse(items: list[Item], form: int = 0, expand: Expand | None = None) -> str | None:
     """Operator precedence (NOT > AND > OR), forgiving of junk; the FTS5 text or None.
 
     ``form``: which rendering of each term (``_render_term``) to use.
@@ -178,7 +197,7 @@ def _parse(items: list[Item], form: int = 0) -> str | None:
             if not expect_operand:
                 push_op("AND")  # two operands side by side: both
             assert isinstance(value, Term)
-            output.append((_render_term(value)[form], None))
+            output.append((_render_term(value, expand)[form], None))
             expect_operand = False
         elif kind == "(":
             if depth == MAX_QUERY_DEPTH:
@@ -243,16 +262,18 @@ def build_match_query(q: str | None) -> str:
     return _parse(items) or MATCH_NOTHING
 
 
-def walk_match(q: str | None) -> str:
+def walk_match(q: str | None, expand: Expand | None = None) -> str:
     """The releases of ``build_match_query(q)``, matched by stems alone: cheaper to walk.
 
     The same releases (see ``_render_term``), but bm25 over it knows nothing of
     words as written: for finding and counting matches, not for ranking them.
+    ``expand``: a prefix of one word longer than the prefix index becomes the
+    words that start with it, where ``expand`` knows them (``index_terms``).
     """
     if not q or not isinstance(q, str):
         return MATCH_NOTHING
     items, _ = _lex(q)
-    return _parse(items, form=2) or MATCH_NOTHING
+    return _parse(items, form=2, expand=expand) or MATCH_NOTHING
 
 
 def written_match(q: str | None) -> str | None:
@@ -271,7 +292,7 @@ def written_match(q: str | None) -> str | None:
     return _render_term(term)[1]
 
 
-def title_match(q: str | None) -> str | None:
+def title_match(q: str | None, expand: Expand | None = None) -> str | None:
     """Releases with the query's words (not negated) in the title, any inflection; or None.
 
     A word or phrase matches when each of its words is a title tag
@@ -286,7 +307,12 @@ def title_match(q: str | None) -> str | None:
             continue
         quoted = [_quote([t]) for t in tags if t]
         if term.prefix:
-            quoted[-1] += " *"
+            last = tags[-1]
+            words = expand("tags", last) if expand is not None and last else None
+            if words:  # the title tags that start with it (``_expanded``)
+                quoted[-1] = "(" + " OR ".join(_quote([w]) for w in words) + ")"
+            else:
+                quoted[-1] += " *"
         parts.append("(" + " AND ".join(quoted) + ")" if len(quoted) > 1 else quoted[0])
     return "tags : (" + " OR ".join(parts) + ")" if parts else None
 

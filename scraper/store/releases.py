@@ -14,7 +14,7 @@ from scraper.diff import word_diff
 from scraper.records import RefetchSchedule, Release
 from scraper.timestamps import days_between, format_timestamp, parse_timestamp
 
-from . import search
+from . import index_terms, search
 from .cleaning import clean_release
 from .migrations import split_published
 
@@ -178,6 +178,7 @@ class ReleaseStore:
                 lead=release.lead,
                 body=release.body,
             )
+            index_terms.harvest(self.db)  # its words, for long prefixes
             if outcome != "unchanged" or existing is None:
                 self._replace_media(release_id, release)
         return release_id, outcome

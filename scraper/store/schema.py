@@ -10,7 +10,7 @@ from sqlite_utils.db import DescIndex
 
 from scraper.registry import load_registry
 
-from . import counts, search
+from . import counts, index_terms, search
 from .migrations import migrate
 
 SCHEMA_VERSION = 4
@@ -411,6 +411,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 db.execute(f"DROP VIEW IF EXISTS {name}")
                 db.execute(wanted)
     search.ensure_search_index(db)
+    index_terms.ensure_terms(db)
     counts.ensure_counts(db)
     if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -16,6 +16,9 @@ The search-only data lives outside ``releases`` (it was 40 % of a CSV export):
                         and ö are letters: "får" is not "far"); a prefix index
                         of ``PREFIX_INDEX`` characters
     releases_fts_vocab  fts5vocab over it, for "did you mean"
+    search_terms        the index's words of 5 characters or more, by column
+                        group: a prefix longer than the prefix index is an OR
+                        of its words, not a merge (``index_terms``)
 
 Because the rowid is the publication order, "newest matches first", a date
 range (a rowid range) and keyset paging are index walks inside FTS5, whatever
