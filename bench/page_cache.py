@@ -143,8 +143,12 @@ def read_through(paths: list[Path], skip: dict[Path, Runs] | None = None) -> tup
         forget(paths[i], runs[start : dropped[i]])
 
     try:
-        for path in paths:
+        for i, path in enumerate(paths):
             forget(path, skip.get(path, []))  # cached by a copy or an earlier read
+            if skip.get(path) and hasattr(os, "posix_fadvise"):
+                # No read-ahead: it would take the skipped pages along (and the
+                # cache cannot drop a page alone from a large folio).
+                os.posix_fadvise(fds[i], 0, 0, os.POSIX_FADV_RANDOM)
         left = list(range(len(paths)))
         while left:
             for i in list(left):

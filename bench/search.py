@@ -135,6 +135,7 @@ def copy_archive(archive: Path, copy: Path) -> None:
     with copy.open("rb+") as f:  # written out: the cache drops clean pages only
         os.fsync(f.fileno())
     forget(archive)
+    forget(copy)  # what is cached is the read-through's to say
 
 
 def warm_up(

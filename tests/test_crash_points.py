@@ -116,7 +116,18 @@ def snapshot(db: Path) -> dict[str, object]:
         revisions = conn.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]
         fts = conn.execute("SELECT COUNT(*) FROM releases_fts").fetchone()[0]
         frontier = conn.execute("SELECT COUNT(*) FROM frontier").fetchone()[0]
+        # The word list of long prefixes (index_terms) misses no word of the index.
+        conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, releases_fts, 'col')")
+        unlisted = conn.execute(
+            "SELECT count(*) FROM temp.words w WHERE length(w.term) >= 5 "
+            "AND (w.col <> 'tags' OR w.term GLOB 'tt*') AND NOT EXISTS (SELECT 1 FROM "
+            "search_terms t WHERE t.term = w.term AND t.grp = CASE w.col WHEN 'stems' THEN "
+            "'stems' WHEN 'tags' THEN 'tags' ELSE 'text' END)"
+        ).fetchone()[0]
+        queued = conn.execute("SELECT COUNT(*) FROM search_terms_queue").fetchone()[0]
     return {
+        "unlisted": unlisted,
+        "queued": queued,
         "releases": releases,
         "templates": templates,
         "revisions": revisions,
@@ -159,6 +170,7 @@ def assert_same_archive(got: dict[str, object], expected: dict[str, object], lab
     assert got["revisions"] == 0, f"{label}: a kill made false revisions"
     assert got["fts"] == len(expected["releases"]), label  # type: ignore[arg-type]
     assert got["frontier"] == 0, f"{label}: URLs left in the frontier"
+    assert got["unlisted"] == 0 and got["queued"] == 0, f"{label}: words not listed"
 
 
 def test_the_kill_points_cover_the_run(clean) -> None:
