@@ -110,13 +110,18 @@ def _quote(tokens: tuple[str, ...] | list[str]) -> str:
 Expand = Callable[[str, str], list[str] | None]
 
 
-def _expanded(column: str, group: str, prefix: str, expand: Expand | None) -> str:
-    """``column : "prefix" *``, or the same releases as an OR of the words that start with it
-    (``expand``: FTS5 merges a prefix longer than its prefix index in memory, every time)."""
+def _prefix(group: str, prefix: str, expand: Expand | None) -> str:
+    """``"prefix" *``, or the same releases as an OR of the words of ``group`` that start with
+    it (``expand``: FTS5 merges a prefix longer than its prefix index in memory, every time)."""
     words = expand(group, prefix) if expand is not None else None
     if words:
-        return f"{column} : (" + " OR ".join(_quote([w]) for w in words) + ")"
-    return f"{column} : {_quote([prefix])} *"
+        return "(" + " OR ".join(_quote([w]) for w in words) + ")"
+    return f"{_quote([prefix])} *"
+
+
+def _expanded(column: str, group: str, prefix: str, expand: Expand | None) -> str:
+    """``column : "prefix" *``, or its words ORed (``_prefix``)."""
+    return f"{column} : {_prefix(group, prefix, expand)}"
 
 
 def _render_term(term: Term, expand: Expand | None = None) -> tuple[str, str, str]:
@@ -307,12 +312,7 @@ def title_match(q: str | None, expand: Expand | None = None) -> str | None:
             continue
         quoted = [_quote([t]) for t in tags if t]
         if term.prefix:
-            last = tags[-1]
-            words = expand("tags", last) if expand is not None and last else None
-            if words:  # the title tags that start with it (``_expanded``)
-                quoted[-1] = "(" + " OR ".join(_quote([w]) for w in words) + ")"
-            else:
-                quoted[-1] += " *"
+            quoted[-1] = _prefix("tags", tags[-1] or "", expand)  # the title tags starting so
         parts.append("(" + " AND ".join(quoted) + ")" if len(quoted) > 1 else quoted[0])
     return "tags : (" + " OR ".join(parts) + ")" if parts else None
 
